@@ -1,0 +1,112 @@
+"""The organisation chart: fixed positions with a grade, a role and a manager position.
+
+People occupy positions; the chart itself does not change during a run. Managers exist above
+the IC ceiling grade; each layer's manager count is the smallest that keeps every span within
+``span``. Specialist positions (dual track) are a share of the manager positions at their grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+import numpy as np
+
+IC, SPECIALIST, MANAGER = 0, 1, 2
+ROLE_NAMES = ("ic", "specialist", "manager")
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """Positions as arrays, ordered from the top grade down; ``manager`` is -1 for the top."""
+
+    grade: np.ndarray
+    role: np.ndarray
+    manager: np.ndarray
+    grades: int
+
+    @property
+    def size(self) -> int:
+        """Number of positions (the planned headcount)."""
+        return len(self.grade)
+
+    def counts(self) -> dict[tuple[int, str], int]:
+        """Positions per (grade, role name), the organisation's pyramid."""
+        keys, n = np.unique(np.stack([self.grade, self.role]), axis=1, return_counts=True)
+        return {(int(g), ROLE_NAMES[r]): int(c) for (g, r), c in zip(keys.T, n, strict=True)}
+
+
+def _upper_layers(
+    n_ic: int, grades: int, ceiling: int, span: int, spec_top: int | None, spec_share: float
+) -> list[tuple[int, int]]:
+    """(managers, specialists) for each grade above the ceiling, bottom up."""
+    layers, reports = [], n_ic
+    for g in range(ceiling + 1, grades + 1):
+        managers = max(1, ceil(reports / span))
+        has_spec = spec_top is not None and g <= spec_top
+        specialists = round(spec_share * managers) if has_spec else 0
+        layers.append((managers, specialists))
+        reports = managers + specialists
+    return layers
+
+
+def _ic_grades(n_ic: int, ceiling: int, ratio: float) -> np.ndarray:
+    """Grades of the IC positions: a pyramid with ``ratio`` positions per position above."""
+    weights = ratio ** np.arange(ceiling - 1, -1, -1, dtype=float)
+    counts = np.floor(n_ic * weights / weights.sum()).astype(int)
+    counts[0] += n_ic - counts.sum()
+    return np.repeat(np.arange(1, ceiling + 1), counts)
+
+
+def build_hierarchy(
+    size: int,
+    grades: int,
+    span: int,
+    ceiling: int,
+    spec_top: int | None = None,
+    spec_share: float = 0.0,
+    ic_grade_ratio: float = 1.5,
+) -> Hierarchy:
+    """Build the chart for ``size`` positions; raises ValueError if the size cannot fit."""
+
+    def layers_of(n_ic: int) -> list[tuple[int, int]]:
+        return _upper_layers(n_ic, grades, ceiling, span, spec_top, spec_share)
+
+    def upper(n_ic: int) -> int:
+        return sum(m + s for m, s in layers_of(n_ic))
+
+    lo, hi = 1, size
+    if hi + upper(hi) < size or size - upper(1) < 1:
+        raise ValueError(
+            f"organisation.size ({size}) is too small for {grades} grades with span {span}"
+        )
+    while lo < hi:  # smallest IC count whose full organisation reaches the size
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if mid + upper(mid) < size else (lo, mid)
+    layers = layers_of(lo)
+    n_ic = size - sum(m + s for m, s in layers)
+    if n_ic < ceiling:
+        raise ValueError(
+            f"organisation.size ({size}) leaves {n_ic} IC positions for {ceiling} IC grades"
+        )
+    return _assemble(n_ic, layers, grades, ceiling, ic_grade_ratio)
+
+
+def _assemble(
+    n_ic: int, layers: list[tuple[int, int]], grades: int, ceiling: int, ratio: float
+) -> Hierarchy:
+    """Lay the positions out top grade first and link each layer to the managers above."""
+    grade_parts, role_parts = [], []
+    for g, (m, s) in reversed(list(zip(range(ceiling + 1, grades + 1), layers, strict=True))):
+        grade_parts += [np.full(m + s, g)]
+        role_parts += [np.r_[np.full(m, MANAGER), np.full(s, SPECIALIST)]]
+    ic_grades = _ic_grades(n_ic, ceiling, ratio)[::-1]
+    grade = np.concatenate([*grade_parts, ic_grades]).astype(np.int16)
+    role = np.concatenate([*role_parts, np.full(n_ic, IC)]).astype(np.int8)
+    manager = np.full(len(grade), -1, dtype=np.int64)
+    for g in range(grades, ceiling, -1):  # each layer reports to the managers one grade up
+        layer = np.flatnonzero(grade == g)
+        below = np.flatnonzero(grade == g - 1) if g - 1 > ceiling else np.flatnonzero(role == IC)
+        bosses = layer[role[layer] == MANAGER]
+        manager[below] = bosses[np.arange(len(below)) % len(bosses)]
+    return Hierarchy(grade=grade, role=role, manager=manager, grades=grades)

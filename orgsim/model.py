@@ -1,0 +1,280 @@
+"""OrgModel: a Mesa model of an organisation whose people live in columnar arrays.
+
+``step()`` runs the phases in order (``print(model.plan())``), then records the measures.
+Employees are Mesa agents created lazily: the first use of ``model.agents`` makes one
+``Employee`` per person, and from then on the set is kept in step with hires and exits.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from orgsim.agents import Employee
+from orgsim.events import SNAPSHOT, EventLog
+from orgsim.hierarchy import MANAGER, ROLE_NAMES, SPECIALIST, Hierarchy, build_hierarchy
+from orgsim.metrics import Measure, Recorder
+from orgsim.parameters import ModelParams
+from orgsim.policies import apply_policy
+from orgsim.population import draw_initial_workforce
+from orgsim.rules import build_phases
+from orgsim.workforce import Workforce
+
+
+class OrgModel(mesa.Model):
+    """An organisation under one promotion policy, stepped one month at a time.
+
+    ``params`` is a ModelParams (or a dict of its sections); ``policy`` a named policy whose
+    levers are applied on top, then ``policy_overrides``; ``rng`` an int seed; ``rules`` maps
+    phase names to replacement rules (see orgsim.rules).
+    """
+
+    def __init__(
+        self,
+        params: ModelParams | dict[str, Any] | None = None,
+        policy: str = "single-ladder",
+        rng: int = 0,
+        policy_overrides: dict[str, Any] | None = None,
+        rules: dict[str, Any] | None = None,
+        measures: list[Measure] | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        base = (
+            params if isinstance(params, ModelParams) else ModelParams.model_validate(params or {})
+        )
+        self.params = apply_policy(base, policy, policy_overrides)
+        self.policy = policy
+        self.seed = int(rng)
+        self.month = 0
+        self.step_months = 1
+        self.phases = build_phases(self.params, rules)
+        self.hierarchy = self._build_hierarchy()
+        self.workforce = Workforce(self.hierarchy.size)
+        self.events = EventLog()
+        self.flows: Counter[str] = Counter()
+        self.reluctant_managers_before = 0
+        self._streams: dict[str, np.random.Generator] = {}
+        self._positions = self._index_positions()
+        self._employees: dict[int, Employee] | None = None
+        for phase in self.phases:
+            phase.setup(self)
+        self._populate()
+        self.recorder = Recorder({m.name: m for m in measures or []})
+        self.recorder.record(self)
+
+    # --- the monthly cycle -------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one step: every phase in order, then record the measures."""
+        self.month += self.step_months
+        self.flows.clear()
+        tau = self.params.promotion.reluctance_threshold
+        mgr = self.workforce.occupied & (self.hierarchy.role == MANAGER)
+        self.reluctant_managers_before = int((mgr & (self.workforce.motivation < tau)).sum())
+        for phase in self.phases:
+            phase.step(self)
+        self.recorder.record(self)
+        if self._employees is not None:
+            self._sync_employees()
+
+    def run(self, years: float = 20) -> OrgModel:
+        """Run for ``years`` more years; returns the model for chaining."""
+        for _ in range(round(years * 12 / self.step_months)):
+            self.step()
+        return self
+
+    def plan(self) -> str:
+        """The phase order of one step, one line each."""
+        return "\n".join(
+            f"{i}. {p.phase}: {type(p).__name__}" for i, p in enumerate(self.phases, 1)
+        )
+
+    # --- results -------------------------------------------------------------------------
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """Every measure at every step (month 0 is the starting organisation)."""
+        return self.recorder.timeseries()
+
+    @property
+    def events_frame(self) -> pd.DataFrame:
+        """Every hire, exit, retirement, promotion and step-back so far."""
+        return self.events.frame()
+
+    @property
+    def structure(self) -> pd.DataFrame:
+        """Headcount, engagement and reluctant managers per grade and role at every step."""
+        return self.recorder.structure_frame()
+
+    def summary(self) -> pd.Series:
+        """Each measure summarised at the horizon (final-year mean, or final value)."""
+        return pd.Series(self.recorder.summary(self.step_months), name=self.policy)
+
+    def promoted_managers(self) -> pd.DataFrame:
+        """Managers promoted in this run: pre-promotion performance against team output now."""
+        from orgsim.metrics import team_output_by_member
+
+        wf, h = self.workforce, self.hierarchy
+        out = team_output_by_member(self)
+        has = h.manager >= 0
+        team_sum = np.bincount(h.manager[has], weights=out[has], minlength=len(wf))
+        team_n = np.bincount(h.manager[has], minlength=len(wf))
+        rows = np.flatnonzero((wf.promoted_month >= 0) & (h.role == MANAGER) & (team_n > 0))
+        return pd.DataFrame(
+            {
+                "person_id": wf.person_id[rows],
+                "grade": h.grade[rows],
+                "promoted_month": wf.promoted_month[rows],
+                "pre_promotion_performance": wf.pre_promotion_performance[rows],
+                "team_output": team_sum[rows] / team_n[rows],
+                "aptitude": wf.aptitude[rows],
+                "motivation": wf.motivation[rows],
+            }
+        )
+
+    # --- helpers the rules use ------------------------------------------------------------
+    @property
+    def dt_years(self) -> float:
+        """Length of one step in years."""
+        return self.step_months / 12
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream of one mechanism: the same for every policy, for paired runs."""
+        if name not in self._streams:
+            seq = np.random.SeedSequence(self.seed, spawn_key=(zlib.crc32(name.encode()),))
+            self._streams[name] = np.random.default_rng(seq)
+        return self._streams[name]
+
+    def is_review_step(self) -> bool:
+        """Whether this step is a promotion review (IC and specialist vacancies filled)."""
+        return self.month % self.params.promotion.review_interval_months < self.step_months
+
+    def vacancies(self, grade: int, role: int) -> np.ndarray:
+        """Vacant positions of one grade and role, in chart order."""
+        rows = self._positions.get((grade, role), np.empty(0, dtype=np.int64))
+        return rows[~self.workforce.occupied[rows]]
+
+    def expertise(self) -> np.ndarray:
+        """Effective expertise: skill x (1 - w + w x firm-specific expertise)."""
+        w = self.params.growth.firm_weight
+        return self.workforce.skill * (1 - w + w * self.workforce.firm_expertise)
+
+    def manager_q(self) -> np.ndarray:
+        """Quality of each row's manager (0.5, neutral, at the top or under a vacancy)."""
+        boss = self.hierarchy.manager
+        q = self.workforce.manager_quality[np.maximum(boss, 0)]
+        return np.where((boss >= 0) & ~np.isnan(q), q, 0.5)
+
+    # --- people moving --------------------------------------------------------------------
+    def hire(self, rows: np.ndarray, people: dict[str, np.ndarray]) -> None:
+        """New people from outside into the vacant ``rows``."""
+        self.workforce.fill(rows, people | {"hire_month": np.full(len(rows), self.month)})
+        self._log("hire", rows, to_rows=rows)
+        self.flows["hires"] += len(rows)
+
+    def remove_people(
+        self, rows: np.ndarray, kind: str, top_quartile: np.ndarray | None = None
+    ) -> None:
+        """People in ``rows`` leave ('exit', voluntary, or 'retirement')."""
+        if rows.size == 0:
+            return
+        wf = self.workforce
+        self._log(kind, rows, from_rows=rows)
+        if kind == "exit":
+            tau = self.params.promotion.reluctance_threshold
+            self.flows["exits"] += len(rows)
+            self.flows["expertise_walked_out"] += float(self.expertise()[rows].sum())
+            self.flows["regretted_exits"] += int(top_quartile[rows].sum())
+            reluctant = (self.hierarchy.role[rows] == MANAGER) & (wf.motivation[rows] < tau)
+            self.flows["reluctant_manager_exits"] += int(reluctant.sum())
+        else:
+            self.flows["retirements"] += len(rows)
+        wf.clear(rows)
+
+    def move_people(
+        self, src: np.ndarray, dst: np.ndarray, kind: str, draws: dict | None = None
+    ) -> None:
+        """People move from ``src`` to the vacant ``dst`` (a 'promotion' or 'step_back')."""
+        if src.size == 0:
+            return
+        wf, role = self.workforce, self.hierarchy.role
+        into_mgmt = (role[dst] == MANAGER) & (role[src] != MANAGER)
+        perf = draws["performance"][src] if draws else np.full(len(src), np.nan)
+        self._log(kind, src, from_rows=src, to_rows=dst, pre_promotion_performance=perf)
+        wf.move(src, dst)
+        wf.time_in_grade[dst] = 0
+        first = into_mgmt & (wf.promoted_month[dst] < 0)
+        wf.pre_promotion_performance[dst[first]] = perf[first]
+        wf.promoted_month[dst[first]] = self.month
+        if kind == "step_back":
+            self.flows["step_backs"] += len(src)
+        else:
+            self.flows["promotions_to_manager"] += int(into_mgmt.sum())
+            onto_ladder = (role[dst] == SPECIALIST) & (role[src] != SPECIALIST)
+            self.flows["promotions_to_specialist"] += int(onto_ladder.sum())
+
+    # --- internals -------------------------------------------------------------------------
+    def _build_hierarchy(self) -> Hierarchy:
+        org, pol = self.params.organisation, self.params.policy
+        return build_hierarchy(
+            org.size, org.grades, org.span, pol.ic_ceiling_grade,
+            pol.specialist_top_grade, pol.specialist_share, org.ic_grade_ratio,
+        )  # fmt: skip
+
+    def _index_positions(self) -> dict[tuple[int, int], np.ndarray]:
+        h = self.hierarchy
+        keys = zip(h.grade.tolist(), h.role.tolist(), strict=True)
+        index: dict[tuple[int, int], list[int]] = {}
+        for row, key in enumerate(keys):
+            index.setdefault(key, []).append(row)
+        return {k: np.array(v, dtype=np.int64) for k, v in index.items()}
+
+    def _populate(self) -> None:
+        """Fill every position with the initial workforce, the same for every policy."""
+        h = self.hierarchy
+        order = np.argsort(-h.grade, kind="stable")  # the same draws go to the same grades
+        people = draw_initial_workforce(
+            self.stream("initial"), h.grade[order], self.params.workforce,
+            self.params.growth.firm_expertise_years,
+        )  # fmt: skip
+        self.workforce.fill(order, people)
+
+    def _log(self, kind, rows, from_rows=None, to_rows=None, **extra) -> None:
+        wf, h = self.workforce, self.hierarchy
+        cols = {k: wf.array(k)[rows].copy() for k in SNAPSHOT} | extra
+        if from_rows is not None:
+            cols |= {"from_grade": h.grade[from_rows], "from_role": h.role[from_rows]}
+        if to_rows is not None:
+            cols |= {"to_grade": h.grade[to_rows], "to_role": h.role[to_rows]}
+        self.events.log(self.month, kind, wf.person_id[rows].copy(), **cols)
+
+    # --- Mesa agents ------------------------------------------------------------------------
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All employees as Mesa agents (made on first use, then kept in step)."""
+        if getattr(self, "_employees", None) is None:
+            if not hasattr(self, "workforce"):  # Mesa's own set-up, before the workforce exists
+                return super().agents
+            self._employees = {}
+            self._sync_employees()
+        return super().agents
+
+    def _sync_employees(self) -> None:
+        wf = self.workforce
+        rows = np.flatnonzero(wf.occupied)
+        ids = wf.person_id[rows]
+        current = dict(zip(ids.tolist(), rows.tolist(), strict=True))
+        for pid in [p for p in self._employees if p not in current]:
+            self._employees.pop(pid).remove()
+        for pid, row in current.items():
+            agent = self._employees.get(pid)
+            if agent is None:
+                self._employees[pid] = Employee(self, pid, row)
+            else:
+                agent.row = row
+
+
+__all__ = ["ROLE_NAMES", "OrgModel"]

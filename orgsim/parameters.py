@@ -1,0 +1,486 @@
+"""Every model parameter, defined once: default, bounds, unit, description and source.
+
+The scenario schema, the CLI, the dashboard controls and docs/model.md all derive from these
+classes. A field's ``json_schema_extra`` carries its ``unit`` and ``source``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ASSUMPTION = "modelling assumption (no published figure); see docs/model.md"
+
+
+def param(default: Any, description: str, unit: str, source: str, **bounds: Any) -> Any:
+    """A pydantic Field carrying the unit and source every orgsim parameter must document."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+        **bounds,
+    )
+
+
+class Section(BaseModel):
+    """Base of every parameter section: unknown keys are errors, values are re-validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Organisation(Section):
+    """Size and shape of the organisation."""
+
+    size: int = param(
+        1000,
+        "Headcount: number of positions, all filled at the start.",
+        "people",
+        "MODEL.md default",
+        ge=10,
+        le=10_000_000,
+    )
+    grades: int = param(
+        6,
+        "Number of grades (pay bands), 1 = entry, top grade = leadership.",
+        "grades",
+        "MODEL.md default",
+        ge=3,
+        le=12,
+    )
+    span: int = param(
+        6,
+        "Largest number of direct reports of a manager (span of control).",
+        "people",
+        "Gallup 2025: median span 5-6",
+        ge=2,
+        le=100,
+    )
+    ic_grade_ratio: float = param(
+        1.5,
+        "Individual-contributor positions at grade g per position at grade g+1.",
+        "ratio",
+        ASSUMPTION,
+        ge=1.0,
+        le=5.0,
+    )
+    pay_step: float = param(
+        1.25, "Pay at grade g+1 divided by pay at grade g.", "ratio", ASSUMPTION, ge=1.0, le=3.0
+    )
+
+
+class Workforce(Section):
+    """Distributions from which people's attributes are drawn at hire."""
+
+    share_wanting_to_lead: float = param(
+        0.34,
+        "Share of people whose leadership motivation exceeds 0.5 (they want to lead).",
+        "share",
+        "CareerBuilder 2014 (34%); surveys range 15-47% (CALIBRATION.md)",
+        gt=0,
+        lt=1,
+    )
+    motivation_spread: float = param(
+        1.0,
+        "Standard deviation of the latent normal behind leadership motivation.",
+        "latent sd",
+        ASSUMPTION,
+        gt=0,
+        le=5,
+    )
+    aptitude_skill_correlation: float = param(
+        0.1,
+        "Correlation of leadership aptitude with technical skill at hire.",
+        "correlation",
+        "MODEL.md; Benson, Li & Shue 2019 (weak link)",
+        ge=-1,
+        le=1,
+    )
+    status_drive_mean: float = param(
+        0.5, "Mean status drive (Beta distribution).", "0..1", ASSUMPTION, gt=0, lt=1
+    )
+    status_drive_concentration: float = param(
+        4.0,
+        "Beta concentration (alpha + beta) of status drive; larger = less spread.",
+        "dimensionless",
+        ASSUMPTION,
+        gt=0,
+        le=100,
+    )
+    preference_noise: float = param(
+        0.25,
+        "Sd of the noise between motivation and the stated wish to lead.",
+        "0..1 scale",
+        ASSUMPTION,
+        ge=0,
+        le=2,
+    )
+    entry_skill: float = param(
+        0.3, "Mean technical skill of a grade-1 hire.", "skill (0..1)", ASSUMPTION, ge=0, le=1
+    )
+    skill_per_grade: float = param(
+        0.1,
+        "Extra mean skill of a hire per grade above 1.",
+        "skill per grade",
+        ASSUMPTION,
+        ge=0,
+        le=0.5,
+    )
+    skill_sd: float = param(0.12, "Sd of technical skill at hire.", "skill", ASSUMPTION, ge=0, le=1)
+    hire_age_mean: float = param(
+        30.0, "Mean age of a grade-1 hire.", "years", ASSUMPTION, ge=16, le=60
+    )
+    age_per_grade: float = param(
+        5.0, "Extra mean age of a hire per grade above 1.", "years", ASSUMPTION, ge=0, le=15
+    )
+    age_sd: float = param(6.0, "Sd of age at hire.", "years", ASSUMPTION, ge=0, le=20)
+    initial_engagement: float = param(
+        0.55, "Mean engagement at hire.", "0..1", ASSUMPTION, ge=0, le=1
+    )
+    engagement_sd: float = param(0.12, "Sd of engagement at hire.", "0..1", ASSUMPTION, ge=0, le=1)
+
+
+class Growth(Section):
+    """Phase 'growth': technical skill and firm-specific expertise."""
+
+    skill_growth: float = param(
+        0.15,
+        "Yearly growth of skill toward 1 for a practising, fully engaged person with an "
+        "average manager.",
+        "per year",
+        ASSUMPTION,
+        ge=0,
+        le=2,
+    )
+    development_weight: float = param(
+        0.5,
+        "How much the manager's quality scales growth (0 = not at all).",
+        "0..1",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    skill_decay: float = param(
+        0.05,
+        "Yearly relative decay of a manager's unpractised technical skill.",
+        "per year",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    firm_expertise_years: float = param(
+        3.0, "Time constant for building firm-specific expertise.", "years", ASSUMPTION, gt=0, le=50
+    )
+    firm_weight: float = param(
+        0.3,
+        "Weight of firm-specific expertise in effective expertise.",
+        "0..1",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+
+
+class ManagerQuality(Section):
+    """Phase 'manager_quality': how well a manager leads and develops a team."""
+
+    motivation_weight: float = param(
+        0.5,
+        "Exponent share of motivation (vs aptitude) in manager quality.",
+        "0..1",
+        "MODEL.md (quality needs aptitude AND motivation)",
+        ge=0,
+        le=1,
+    )
+    engagement_weight: float = param(
+        0.5,
+        "How much a disengaged manager's quality falls (0 = not at all).",
+        "0..1",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+
+
+class Engagement(Section):
+    """Phase 'engagement': movement toward a target made of fit, manager, progression, parity."""
+
+    baseline: float = param(
+        0.68,
+        "Engagement target with every driver neutral.",
+        "0..1",
+        "calibrated to Gallup UK engaged share (see docs)",
+        ge=0,
+        le=1,
+    )
+    adjustment: float = param(
+        0.15,
+        "Share of the gap to the target closed each month.",
+        "per month",
+        ASSUMPTION,
+        gt=0,
+        le=1,
+    )
+    manager_weight: float = param(
+        0.5,
+        "Effect of (manager quality - 0.5) on the target; the largest driver.",
+        "0..1 per unit",
+        "Gallup: managers explain >= 70% of team engagement variance",
+        ge=0,
+        le=2,
+    )
+    fit_weight: float = param(
+        0.3,
+        "Effect of role fit: (motivation - 0.5) for managers.",
+        "0..1 per unit",
+        ASSUMPTION,
+        ge=0,
+        le=2,
+    )
+    stall_weight: float = param(
+        0.1, "Penalty at long time in grade, x t/(t + stall_years).", "0..1", ASSUMPTION, ge=0, le=1
+    )
+    stall_years: float = param(
+        3.0,
+        "Time in grade at which half the stall penalty applies.",
+        "years",
+        ASSUMPTION,
+        gt=0,
+        le=50,
+    )
+    ceiling_weight: float = param(
+        0.15,
+        "Penalty x status drive for someone at the top grade of their track.",
+        "0..1",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    parity_weight: float = param(
+        0.3,
+        "Penalty x status drive x (pay gap + stigma) of the person's track.",
+        "0..1",
+        "MODEL.md (pay and status parity)",
+        ge=0,
+        le=2,
+    )
+    noise: float = param(0.05, "Sd of monthly engagement noise.", "0..1", ASSUMPTION, ge=0, le=1)
+    engaged_threshold: float = param(
+        0.75,
+        "Engagement at or above which a person counts as 'engaged' (Gallup's category).",
+        "0..1",
+        "calibrated: UK engaged share ~10% (Gallup)",
+        ge=0,
+        le=1,
+    )
+    coaching_boost: float = param(
+        0.05, "Target increase after a coaching conversation.", "0..1", ASSUMPTION, ge=0, le=1
+    )
+    coaching_boost_months: int = param(
+        6, "How long the coaching boost lasts.", "months", ASSUMPTION, ge=0, le=120
+    )
+
+
+class Leaving(Section):
+    """Phase 'leaving': voluntary exit hazard and retirement."""
+
+    base_monthly_exit: float = param(
+        0.011,
+        "Monthly voluntary exit probability at reference engagement and median skill.",
+        "probability per month",
+        "calibrated: UK voluntary turnover 9-16% (XpertHR)",
+        ge=0,
+        le=1,
+    )
+    engagement_sensitivity: float = param(
+        4.0,
+        "Hazard multiplier exp(s x (reference - engagement)).",
+        "per unit engagement",
+        ASSUMPTION,
+        ge=0,
+        le=20,
+    )
+    reference_engagement: float = param(
+        0.55, "Engagement at which the hazard is the base.", "0..1", ASSUMPTION, ge=0, le=1
+    )
+    skill_sensitivity: float = param(
+        0.8,
+        "Hazard multiplier exp(s x (skill percentile - 0.5)): the market wants skill.",
+        "per percentile",
+        ASSUMPTION,
+        ge=0,
+        le=10,
+    )
+    retirement_age: float = param(
+        66.0, "Age at which people retire.", "years", "UK state pension age (66)", ge=40, le=90
+    )
+
+
+class StepBack(Section):
+    """Phase 'step_back': reluctant, disengaged managers return to the specialist/IC track."""
+
+    engagement_threshold: float = param(
+        0.35, "A manager below this engagement may step back.", "0..1", ASSUMPTION, ge=0, le=1
+    )
+    monthly_probability: float = param(
+        0.1,
+        "Monthly probability that an eligible manager steps back.",
+        "per month",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+
+
+class Promotion(Section):
+    """Phase 'promotion': filling vacancies, candidates' decisions, hiring."""
+
+    review_interval_months: int = param(
+        12,
+        "Months between promotion reviews; manager vacancies are filled as they arise.",
+        "months",
+        "MODEL.md default (yearly)",
+        ge=1,
+        le=120,
+    )
+    performance_noise: float = param(
+        0.1, "Sd of the noise in observed technical performance.", "skill", ASSUMPTION, ge=0, le=2
+    )
+    status_weight: float = param(
+        0.6,
+        "Weight of status drive in valuing a promotion (vs motivation - 0.5).",
+        "utility",
+        ASSUMPTION,
+        ge=0,
+        le=5,
+    )
+    acceptance_noise: float = param(
+        0.15, "Sd of the noise in accepting a manager role.", "utility", ASSUMPTION, ge=0, le=5
+    )
+    reluctance_threshold: float = param(
+        0.5,
+        "Motivation below which a person is 'reluctant' to lead.",
+        "0..1",
+        "MODEL.md (a minority want to lead)",
+        ge=0,
+        le=1,
+    )
+
+
+Selection = Literal["top-performer", "stated-preference", "assessed-aptitude", "random"]
+
+
+class Policy(Section):
+    """The six policy levers of MODEL.md; named policies are presets of these."""
+
+    ic_ceiling_grade: int = param(
+        3,
+        "Highest grade of ordinary individual-contributor roles.",
+        "grade",
+        "MODEL.md default",
+        ge=1,
+        le=11,
+    )
+    specialist_top_grade: int | None = param(
+        None,
+        "Highest grade of the specialist ladder (none = no specialist ladder).",
+        "grade",
+        "MODEL.md",
+        ge=2,
+        le=12,
+    )
+    specialist_share: float = param(
+        0.5,
+        "Specialist positions per manager position at each specialist grade.",
+        "ratio",
+        ASSUMPTION,
+        ge=0,
+        le=5,
+    )
+    specialist_pay_ratio: float = param(
+        1.0,
+        "Specialist pay / manager pay at the same grade.",
+        "ratio",
+        "MODEL.md (nominal track 85%)",
+        gt=0,
+        le=2,
+    )
+    specialist_stigma: float = param(
+        0.0, "Status loss of the specialist track (0 = none).", "0..1", "MODEL.md", ge=0, le=1
+    )
+    selection: Selection = param(
+        "top-performer",
+        "How candidates for a manager vacancy are chosen.",
+        "rule",
+        "MODEL.md; Benson, Li & Shue 2019",
+    )
+    assessment_noise: float = param(
+        0.2, "Sd of the noise in assessed leadership aptitude.", "aptitude", ASSUMPTION, ge=0, le=5
+    )
+    coaching_reach: float = param(
+        0.0,
+        "Share of people in feeder grades coached before each review.",
+        "share",
+        "MODEL.md",
+        ge=0,
+        le=1,
+    )
+    coaching_cost: float = param(
+        0.5, "Cost per person coached.", "grade-1 monthly salaries", ASSUMPTION, ge=0, le=100
+    )
+    coaching_noise_reduction: float = param(
+        0.6,
+        "Share by which coaching shrinks the noise in stated preference.",
+        "share",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    step_back_allowed: bool = param(
+        False, "Whether a manager may return to the IC track.", "flag", "MODEL.md"
+    )
+    step_back_stigma: float = param(
+        0.2, "Status loss of having stepped back.", "0..1", ASSUMPTION, ge=0, le=1
+    )
+
+
+class ModelParams(Section):
+    """All parameters of one model run; the policy section is set by the chosen policy."""
+
+    organisation: Organisation = Field(default_factory=Organisation)
+    workforce: Workforce = Field(default_factory=Workforce)
+    growth: Growth = Field(default_factory=Growth)
+    manager_quality: ManagerQuality = Field(default_factory=ManagerQuality)
+    engagement: Engagement = Field(default_factory=Engagement)
+    leaving: Leaving = Field(default_factory=Leaving)
+    step_back: StepBack = Field(default_factory=StepBack)
+    promotion: Promotion = Field(default_factory=Promotion)
+    policy: Policy = Field(default_factory=Policy)
+
+    @model_validator(mode="after")
+    def _grades_fit(self) -> ModelParams:
+        grades, pol = self.organisation.grades, self.policy
+        if pol.ic_ceiling_grade >= grades:
+            raise ValueError(
+                f"policy.ic_ceiling_grade ({pol.ic_ceiling_grade}) must be below "
+                f"organisation.grades ({grades}): managers need the grades above it"
+            )
+        top = pol.specialist_top_grade
+        if top is not None and not pol.ic_ceiling_grade < top <= grades:
+            raise ValueError(
+                f"policy.specialist_top_grade ({top}) must lie above policy.ic_ceiling_grade "
+                f"({pol.ic_ceiling_grade}) and at most organisation.grades ({grades})"
+            )
+        return self
+
+
+def iter_fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any]]:
+    """Every leaf parameter as (dotted path, FieldInfo), for docs and checks."""
+    out: list[tuple[str, Any]] = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            out.extend(iter_fields(ann, f"{prefix}{name}."))
+        else:
+            out.append((f"{prefix}{name}", info))
+    return out
