@@ -102,6 +102,20 @@ MEASURES: dict[str, Measure] = {
     ]
 }
 
+#: The measures a strategist reads first (tables, overview cards, the report).
+KEY_MEASURES = (
+    "engagement",
+    "middle_manager_engagement",
+    "voluntary_turnover",
+    "regretted_turnover",
+    "reluctant_manager_share",
+    "expertise_walked_out",
+    "expertise_idle_in_management",
+    "technical_capability",
+    "team_output",
+    "peter_signature",
+)
+
 #: Flow counters the rules add to during a step, and the measure each feeds (per year).
 FLOWS = (
     "hires",

@@ -1,0 +1,204 @@
+"""The ``orgsim`` command line: thin commands over the same functions a Python user calls."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import TimeRemainingColumn
+from rich.table import Table
+
+from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
+from orgsim.results import ResultsError, compare, load
+from orgsim.scenario import RunSettings, ScenarioError, json_schema, load_scenario
+
+app = typer.Typer(
+    help="orgsim: compare promotion policies on a simulated organisation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+USER_ERRORS = (ScenarioError, ResultsError, UnknownPolicyError, ValidationError)
+STATE = {"debug": False}
+
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+ResultsDir = Annotated[Path, typer.Argument(help="Results folder of an orgsim run.")]
+
+
+class Format(StrEnum):
+    """Output formats of ``summarize``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def friendly_errors(command: Callable) -> Callable:
+    """Turn a user error into a one-paragraph message and exit status 2 (--debug: traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except USER_ERRORS as exc:
+            if STATE["debug"]:
+                raise
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: finished runs are kept; complete them with --resume")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """orgsim: compare promotion policies on a simulated organisation."""
+    STATE["debug"] = debug
+
+
+@app.command()
+@friendly_errors
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
+    """Check scenario files; every problem is reported with its file, line and field."""
+    failed = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            err.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
+        else:
+            out.print(f"[green]ok:[/] {path} ({len(scenario.policies)} policies)")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    print(json.dumps(json_schema(), indent=2))
+
+
+@app.command()
+def policies() -> None:
+    """List the named policies a scenario can build on."""
+    for name, text in POLICY_DESCRIPTIONS.items():
+        out.print(f"[bold]{name}[/]: {text}")
+
+
+@app.command()
+@friendly_errors
+def run(
+    file: ScenarioFile,
+    replications: Annotated[
+        int | None, typer.Option(min=1, help="Replications per policy.")
+    ] = None,
+    years: Annotated[float | None, typer.Option(min=0.1, help="Simulated years per run.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Root random seed.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
+    resume: Annotated[bool, typer.Option(help="Complete an interrupted results folder.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+) -> None:
+    """Run every policy x replication of a scenario and print the comparison."""
+    from orgsim.experiment import run_experiment
+
+    scenario = load_scenario(file)
+    settings = {"replications": replications, "years": years, "seed": seed, "workers": workers}
+    settings = {k: v for k, v in settings.items() if v is not None}
+    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
+    folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")
+    total = len(scenario.policies) * scenario.run.replications
+    out.print(f"[bold]{scenario.name}[/]: {len(scenario.policies)} policies x "
+              f"{scenario.run.replications} replications, {scenario.run.years:g} years -> {folder}")  # fmt: skip
+    with Progress(
+        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("eta"), TimeRemainingColumn(), console=err, transient=False,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("runs", total=total)
+        results = run_experiment(
+            scenario, folder, scenario.run.workers, resume, force,
+            progress=lambda done, _total: bar.update(task, completed=done),
+        )  # fmt: skip
+    print_comparison(comparison(results), results.baseline)
+    out.print(f"results: {folder}  (orgsim summarize {folder} | orgsim dashboard)")
+
+
+@app.command()
+@friendly_errors
+def summarize(
+    folder: ResultsDir,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    all_measures: Annotated[
+        bool, typer.Option("--all", help="Every measure, not only key ones.")
+    ] = False,
+) -> None:
+    """Per policy and measure: mean at the horizon with 95% CI, and the paired difference."""
+    results = load(folder)
+    table = comparison(results, None if all_measures else KEY_MEASURES)
+    if format is Format.json:
+        print(table.to_json(orient="records", indent=2))
+    elif format is Format.csv:
+        print(table.to_csv(index=False), end="")
+    elif format is Format.markdown:
+        print(table.to_markdown(index=False, floatfmt=".4g"))
+    else:
+        print_comparison(table, results.baseline)
+
+
+@app.command()
+def calibrate(
+    replications: Annotated[int, typer.Option(min=2, help="Replications per policy.")] = 10,
+) -> None:
+    """Print each published target beside the model's value under default settings."""
+    from orgsim.calibration import print_calibration
+
+    print_calibration(replications)
+
+
+def comparison(results, measures: tuple[str, ...] | None = KEY_MEASURES) -> pd.DataFrame:
+    """The comparison table of a results folder, for the chosen measures."""
+    summary = results.table("summary")
+    if measures is not None:
+        summary = summary[summary["measure"].isin(measures)]
+    return compare(summary, results.baseline, results.policies)
+
+
+def print_comparison(table: pd.DataFrame, baseline: str) -> None:
+    """Render the comparison as a rich table: one row per measure, one column per policy."""
+    policies = list(dict.fromkeys(table["policy"]))
+    grid = Table(title="Mean at the horizon [95% CI]; paired difference from the baseline")
+    grid.add_column("measure")
+    for p in policies:
+        grid.add_column(p + (" (baseline)" if p == baseline else ""), justify="right")
+    for measure, block in table.groupby("measure", sort=False):
+        meta = MEASURES.get(measure)
+        cells = [f"{meta.label if meta else measure}\n[dim]{meta.unit if meta else ''}[/]"]
+        for _, r in block.set_index("policy").loc[policies].iterrows():
+            cell = f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
+            if r.name != baseline:
+                cell += f"\n[dim]diff {r['diff']:+.3g} [{r['diff_ci_low']:+.3g}, {r['diff_ci_high']:+.3g}][/]"
+            cells.append(cell)
+        grid.add_row(*cells)
+    out.print(grid)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,226 @@
+"""Experiments: every policy x replication of a scenario, with common random numbers.
+
+Replication r of every policy uses the same seed, so it starts from the same workforce and
+draws the same random streams: policy differences are paired. Each run depends only on the
+scenario, the policy and r, so results are identical whatever the executor or worker count.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from orgsim import __version__
+from orgsim.model import OrgModel
+from orgsim.results import (
+    MANIFEST,
+    Results,
+    ResultsError,
+    consolidate,
+    finished_runs,
+    load,
+    now,
+    read_manifest,
+    run_id,
+    write_manifest,
+    write_run_parts,
+)
+from orgsim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One simulation: a policy of the scenario and a replication."""
+
+    policy_index: int
+    policy: str
+    replication: int
+    seed: int
+
+    @property
+    def id(self) -> str:
+        """The run's folder name in the results."""
+        return run_id(self.policy_index, self.replication)
+
+
+def replication_seed(root: int, replication: int) -> int:
+    """The seed of replication r: the same for every policy (common random numbers)."""
+    state = np.random.SeedSequence([root, replication]).generate_state(2, dtype=np.uint32)
+    return int(state[0]) << 31 | int(state[1]) >> 1
+
+
+def run_specs(scenario: Scenario) -> list[RunSpec]:
+    """Every policy x replication of the scenario, policies in scenario order."""
+    seeds = [replication_seed(scenario.run.seed, r) for r in range(scenario.run.replications)]
+    return [
+        RunSpec(i, name, r, seed)
+        for i, name in enumerate(scenario.policy_names)
+        for r, seed in enumerate(seeds)
+    ]
+
+
+def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
+    """Run one simulation and return its tables, tagged with policy and replication."""
+    policy = scenario.policy_spec(spec.policy)
+    model = OrgModel(
+        scenario.model_params(),
+        policy=policy.base,
+        rng=spec.seed,
+        policy_overrides=policy.overrides(),
+    ).run(scenario.run.years)
+    tag = {"policy": spec.policy, "replication": spec.replication}
+    summary = model.summary()
+    tables = {
+        "timeseries": model.timeseries,
+        "events": model.events_frame,
+        "summary": pd.DataFrame({"measure": summary.index, "value": summary.to_numpy()}),
+        "structure": model.structure,
+        "managers": model.promoted_managers(),
+    }
+    return {name: df.assign(**tag)[[*tag, *df.columns]] for name, df in tables.items()}
+
+
+def execute_run(folder: str, scenario_json: dict[str, Any], spec: RunSpec) -> str:
+    """Worker task: simulate one run and store its parts; returns the run id."""
+    scenario = Scenario.model_validate(scenario_json)
+    write_run_parts(Path(folder), spec.id, simulate(scenario, spec))
+    return spec.id
+
+
+# --- executors ----------------------------------------------------------------------------
+class SerialExecutor:
+    """Runs tasks one after another in this process (workers = 1, and easy debugging)."""
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
+        """Yield ``fn(*task)`` for each task as it finishes."""
+        for task in tasks:
+            yield fn(*task)
+
+
+class LocalExecutor:
+    """Runs tasks on local worker processes, yielding results as they finish."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        ctx = get_context("forkserver")
+        ctx.set_forkserver_preload(["orgsim.experiment"])
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
+        """Yield ``fn(*task)`` for each task as it finishes (a bounded number in flight)."""
+        pending, todo = set(), iter(tasks)
+        for task in todo:
+            pending.add(self._pool.submit(fn, *task))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.add(self._pool.submit(fn, *nxt))
+
+
+def make_executor(workers: int | None) -> SerialExecutor | LocalExecutor:
+    """Serial for one worker, local processes otherwise (default: every core)."""
+    workers = workers or os.cpu_count() or 1
+    return SerialExecutor() if workers == 1 else LocalExecutor(workers)
+
+
+# --- the experiment -------------------------------------------------------------------------
+def versions() -> dict[str, str]:
+    """Versions of everything that can change a result."""
+    return {"orgsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__,
+            "pandas": pd.__version__, "python": platform.python_version()}  # fmt: skip
+
+
+def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool) -> dict:
+    """Create, resume or (with force) replace a results folder; returns its manifest."""
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / MANIFEST).is_file():
+            raise ResultsError(
+                f"{folder}: exists and is not an orgsim results folder; refusing to write there"
+            )
+        if resume:
+            manifest = read_manifest(folder)
+            if manifest["scenario"] != scenario_json:
+                raise ResultsError(
+                    f"{folder / MANIFEST}: was made from a different scenario; "
+                    "use a new --out folder, or --force to replace it"
+                )
+            return manifest
+        if not force:
+            raise ResultsError(
+                f"{folder}: results exist; use --resume to complete them or --force to replace"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"scenario": scenario_json, "status": "running", "runs": {}}
+
+
+def run_experiment(
+    scenario: Scenario,
+    folder: str | Path,
+    workers: int | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Results:
+    """Run every missing policy x replication into ``folder`` and consolidate the tables."""
+    folder = Path(folder)
+    scenario_json = scenario.model_dump(mode="json")
+    manifest = prepare_folder(folder, scenario_json, resume, force)
+    if manifest["status"] == "complete":
+        return load(folder)
+    specs = run_specs(scenario)
+    done = finished_runs(folder)
+    manifest |= {"orgsim_versions": versions(), "status": "running"}
+    manifest["seeds"] = {str(s.replication): s.seed for s in specs if s.policy_index == 0}
+    manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
+    manifest.setdefault("started", now())
+    write_manifest(folder, manifest)
+    todo = [(str(folder), scenario_json, s) for s in specs if s.id not in done]
+    count = len(specs) - len(todo)
+    if progress:
+        progress(count, len(specs))
+    try:
+        with make_executor(workers) as executor:
+            for rid in executor.map_unordered(execute_run, todo):
+                manifest["runs"][rid] = "done"
+                count += 1
+                write_manifest(folder, manifest)
+                if progress:
+                    progress(count, len(specs))
+    except BaseException:
+        manifest["status"] = "interrupted"
+        write_manifest(folder, manifest)
+        raise
+    consolidate(folder, [s.id for s in specs])
+    manifest |= {"status": "complete", "finished": now()}
+    write_manifest(folder, manifest)
+    return load(folder)

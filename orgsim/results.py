@@ -1,0 +1,206 @@
+"""The results folder: the one module that writes, reads and summarises experiment results.
+
+Layout::
+
+    DIR/manifest.json        resolved scenario, seeds, versions, times, status of every run
+    DIR/parts/<run>/*.parquet  one finished run (written to a temporary folder, then renamed)
+    DIR/timeseries.parquet   one row per policy, replication, month
+    DIR/events.parquet       one row per event
+    DIR/summary.parquet      one row per policy, replication, measure
+    DIR/structure.parquet    headcount and engagement per grade and role, every month
+    DIR/managers.parquet     promoted managers: pre-promotion performance vs team output
+
+The top-level tables are written when every run has finished; until then the parts hold the
+finished runs, and ``--resume`` runs only the missing ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from scipy import stats
+
+from orgsim.metrics import MEASURES, Measure
+
+MANIFEST = "manifest.json"
+TABLES = ("timeseries", "events", "summary", "structure", "managers")
+
+
+class ResultsError(ValueError):
+    """A results folder that is missing, incomplete or corrupt; the message names the file."""
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_id(policy_index: int, replication: int) -> str:
+    """Folder name of one run's parts."""
+    return f"p{policy_index:02d}-r{replication:05d}"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename, never half-written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write a DataFrame as Parquet atomically."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    df.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest atomically."""
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, default=str))
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The manifest of a results folder; ResultsError if missing or unreadable."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(f"{folder}: no such results folder")
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise ResultsError(f"{path}: missing; {folder} is not an orgsim results folder")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ResultsError(f"{path}: corrupt manifest ({err})") from None
+    for key in ("scenario", "runs", "status"):
+        if key not in manifest:
+            raise ResultsError(f"{path}: corrupt manifest (no {key!r} entry)")
+    return manifest
+
+
+def write_run_parts(folder: Path, rid: str, tables: dict[str, pd.DataFrame]) -> None:
+    """Store one finished run: its tables in a temporary folder renamed into ``parts/``."""
+    parts = folder / "parts"
+    parts.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parts, prefix=f".{rid}."))
+    for name, df in tables.items():
+        df.to_parquet(tmp / f"{name}.parquet", index=False)
+    final = parts / rid
+    if final.exists():  # a duplicate of a finished run (e.g. a retried task): identical
+        shutil.rmtree(tmp)
+        return
+    os.rename(tmp, final)
+
+
+def finished_runs(folder: Path) -> set[str]:
+    """Runs whose parts are complete on disk."""
+    parts = folder / "parts"
+    if not parts.is_dir():
+        return set()
+    return {p.name for p in parts.iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+
+def consolidate(folder: Path, run_ids: list[str]) -> None:
+    """Concatenate every run's parts into the top-level tables, then drop the parts."""
+    for table in TABLES:
+        frames = [pd.read_parquet(folder / "parts" / rid / f"{table}.parquet") for rid in run_ids]
+        write_table(pd.concat(frames, ignore_index=True), folder / f"{table}.parquet")
+    shutil.rmtree(folder / "parts", ignore_errors=True)
+
+
+@dataclass
+class Results:
+    """A finished experiment, read from its folder; tables load on first use."""
+
+    folder: Path
+    manifest: dict[str, Any]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of TABLES as a DataFrame; ResultsError if missing or corrupt."""
+        path = self.folder / f"{name}.parquet"
+        if not path.is_file():
+            raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException) as err:
+            raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
+
+    @property
+    def policies(self) -> list[str]:
+        """Policy labels in scenario order."""
+        return [p["name"] for p in self.manifest["scenario"]["policies"]]
+
+    @property
+    def baseline(self) -> str:
+        """The baseline policy's label."""
+        return self.manifest["scenario"]["baseline"]
+
+    @property
+    def measures(self) -> dict[str, Measure]:
+        """Metadata of every measure in the results (built-in and extension measures)."""
+        extra = self.manifest.get("measures", {})
+        return MEASURES | {k: Measure(name=k, **v) for k, v in extra.items() if k not in MEASURES}
+
+
+def load(folder: str | Path) -> Results:
+    """Open a complete results folder; ResultsError names what is wrong."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest["status"] != "complete":
+        raise ResultsError(
+            f"{folder / MANIFEST}: experiment is {manifest['status']}, not complete; "
+            f"finish it with: orgsim run <scenario> --out {folder} --resume"
+        )
+    return Results(folder, manifest)
+
+
+# --- statistics ---------------------------------------------------------------------------
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the t-based confidence interval over replications (NaNs dropped)."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return (np.nan, np.nan, np.nan)
+    m = float(v.mean())
+    if v.size == 1:
+        return (m, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size)
+    return (m, m - half, m + half)
+
+
+def compare(summary: pd.DataFrame, baseline: str, policies: list[str]) -> pd.DataFrame:
+    """Per policy and measure: mean with 95% CI, and the paired difference from the baseline.
+
+    Differences pair replication r of each policy with replication r of the baseline (common
+    random numbers), so their intervals are tighter than the difference of two means.
+    """
+    wide = summary.pivot_table(
+        index=["measure", "replication"], columns="policy", values="value", dropna=False
+    )
+    rows = []
+    for measure in summary["measure"].unique():
+        block = wide.loc[measure]
+        for policy in policies:
+            mean, lo, hi = mean_ci(block[policy].to_numpy())
+            diff = block[policy] - block[baseline]
+            d, dlo, dhi = mean_ci(diff.to_numpy())
+            rows.append(dict(policy=policy, measure=measure, mean=mean, ci_low=lo, ci_high=hi,
+                             diff=d, diff_ci_low=dlo, diff_ci_high=dhi))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def timeseries_bands(ts: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Per policy and month: the mean of ``measure`` over replications and its 95% band."""
+    grouped = ts.groupby(["policy", "month"], sort=False)[measure]
+    out = grouped.apply(lambda s: pd.Series(mean_ci(s.to_numpy()), index=["mean", "low", "high"]))
+    return out.unstack().reset_index()

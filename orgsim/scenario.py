@@ -1,0 +1,265 @@
+"""Scenario files: the pydantic schema, YAML loading, and errors a strategist can act on.
+
+A scenario is the whole truth of an experiment: the organisation, the workforce, the model's
+parameters, the policies to compare (each a named base policy plus lever overrides), the
+baseline, and the run settings. ``orgsim schema`` prints its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    create_model,
+    field_serializer,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+from orgsim.parameters import (
+    Engagement,
+    Growth,
+    Leaving,
+    ManagerQuality,
+    ModelParams,
+    Organisation,
+    Policy,
+    Promotion,
+    Section,
+    StepBack,
+    Workforce,
+)
+from orgsim.policies import NAMED_POLICIES
+
+PolicyName = Literal["single-ladder", "nominal-dual-track", "genuine-dual-track",
+                     "ask-the-question"]  # fmt: skip
+assert set(PolicyName.__args__) == set(NAMED_POLICIES)  # one list of names
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message names the file, field and line."""
+
+
+def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
+    return (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
+
+
+#: Every policy lever, optional: a policy entry sets only the levers it changes.
+PolicyLevers = create_model(
+    "PolicyLevers",
+    __base__=Section,
+    __doc__="Lever overrides on top of the base policy; unset levers keep the base's values.",
+    **{name: _optional(info) for name, info in Policy.model_fields.items()},
+)
+
+
+class PolicySpec(Section):
+    """One policy to compare: a named base policy and the levers it changes."""
+
+    name: str = Field(description="Label used in results, tables and figures.", min_length=1)
+    base: PolicyName = Field(description="Named policy the levers start from.")
+    levers: PolicyLevers = Field(default_factory=PolicyLevers)  # type: ignore[valid-type]
+
+    @field_serializer("levers")
+    def _only_set_levers(self, levers: BaseModel) -> dict[str, Any]:
+        return levers.model_dump(include=levers.model_fields_set)
+
+    def overrides(self) -> dict[str, Any]:
+        """Only the levers this entry sets."""
+        return self.levers.model_dump(include=self.levers.model_fields_set)
+
+
+class RunSettings(Section):
+    """How the experiment is run; CLI options override these."""
+
+    years: float = Field(20, description="Simulated years per run.", gt=0, le=200)
+    replications: int = Field(30, description="Replications per policy.", ge=1, le=100_000)
+    seed: int = Field(0, description="Root seed; replication r of every policy shares it.",
+                      ge=0)  # fmt: skip
+    output: str | None = Field(None, description="Results folder (default results/<name>).")
+    workers: int | None = Field(None, description="Local processes (default: all cores).",
+                                ge=1)  # fmt: skip
+
+
+class Scenario(Section):
+    """An orgsim experiment: one organisation under several promotion policies."""
+
+    name: str = Field(description="Short name; the default results folder.", min_length=1)
+    description: str = Field("", description="The strategist's question, in a sentence.")
+    organisation: Organisation = Field(default_factory=Organisation)
+    workforce: Workforce = Field(default_factory=Workforce)
+    growth: Growth = Field(default_factory=Growth)
+    manager_quality: ManagerQuality = Field(default_factory=ManagerQuality)
+    engagement: Engagement = Field(default_factory=Engagement)
+    leaving: Leaving = Field(default_factory=Leaving)
+    step_back: StepBack = Field(default_factory=StepBack)
+    promotion: Promotion = Field(default_factory=Promotion)
+    policy: Policy = Field(
+        default_factory=Policy, description="Lever values shared by every policy before its own."
+    )
+    policies: list[PolicySpec] = Field(min_length=1, description="The policies to compare.")
+    baseline: str | None = Field(None, description="Name of the baseline policy (default: first).")
+    run: RunSettings = Field(default_factory=RunSettings)
+
+    @model_validator(mode="after")
+    def _check_policies(self) -> Scenario:
+        names = [p.name for p in self.policies]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"policies: duplicate policy name(s) {dupes}")
+        if self.baseline is None:
+            self.baseline = names[0]
+        elif self.baseline not in names:
+            raise ValueError(f"baseline: {self.baseline!r} is not one of the policies {names}")
+        for spec in self.policies:
+            self.model_params(spec.name)  # every policy's full parameter set must be valid
+        return self
+
+    def model_params(self, policy: str | None = None) -> ModelParams:
+        """The model parameters of one policy (or the shared ones when ``policy`` is None)."""
+        from orgsim.policies import apply_policy
+
+        shared = ModelParams.model_validate(self.model_dump(include=set(ModelParams.model_fields)))
+        if policy is None:
+            return shared
+        spec = self.policy_spec(policy)
+        try:
+            return apply_policy(shared, spec.base, spec.overrides())
+        except ValidationError as err:
+            where = f"policies[{policy}]"
+            raise ValueError(f"{where}: {_first_message(err)}") from None
+
+    def policy_spec(self, name: str) -> PolicySpec:
+        """The policy entry called ``name``."""
+        for spec in self.policies:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def policy_names(self) -> list[str]:
+        """Policy labels in scenario order."""
+        return [p.name for p in self.policies]
+
+
+def _first_message(err: ValidationError) -> str:
+    e = err.errors()[0]
+    return f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editors' autocompletion and checking)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "orgsim scenario"
+    return schema
+
+
+# --- loading with clear errors ---------------------------------------------------------------
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raises ScenarioError with file, field and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot read the scenario file ({err})") from None
+    return parse_scenario(text, str(path))
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML text; ``source`` names it in error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" line {mark.line + 1}:" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(f"{source}:{line} malformed YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{source}: a scenario must be a mapping of fields (name, policies, ...)"
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(describe_errors(err, node, source)) from None
+
+
+def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -> str:
+    """One paragraph per problem: file, line, field path, what was expected, a suggestion."""
+    lines = []
+    for e in err.errors():
+        loc = [str(p) for p in e["loc"]]
+        field = ".".join(loc) or "(top level)"
+        line = _line_of(node, e["loc"])
+        where = f"{source}:{f' line {line}:' if line else ''}"
+        if e["type"] == "extra_forbidden":
+            hint = _suggest(loc)
+            lines.append(f"{where} {field}: unknown field{hint}")
+        elif e["type"] == "missing":
+            lines.append(f"{where} {field}: required field is missing")
+        else:
+            got = e.get("input")
+            shown = "" if isinstance(got, dict | list) else f" (got {json.dumps(got, default=str)})"
+            msg = e["msg"].removeprefix("Value error, ")
+            lines.append(f"{where} {field}: {msg}{shown}")
+    return "\n".join(lines)
+
+
+def _suggest(loc: list[str]) -> str:
+    names = _field_names_at(loc[:-1])
+    match = difflib.get_close_matches(loc[-1], names, n=1, cutoff=0.6)
+    return f"; did you mean {match[0]}?" if match else f"; valid fields: {', '.join(names)}"
+
+
+def _field_names_at(loc: list[str]) -> list[str]:
+    """The valid field names of the schema object at ``loc``."""
+    cls: type[BaseModel] = Scenario
+    for part in loc:
+        if part.isdigit():
+            continue
+        info = cls.model_fields.get(part)
+        ann = getattr(info, "annotation", None)
+        inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type)]
+        models = [a for a in inner if issubclass(a, BaseModel)]
+        if not models:
+            return []
+        cls = models[0]
+    return list(cls.model_fields)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
+    best = node
+    for part in loc:
+        if isinstance(best, yaml.MappingNode):
+            child = next((v for k, v in best.value if k.value == part), None)
+            if child is None:
+                key = next((k for k, _ in best.value if k.value == part), None)
+                best = key or best
+                break
+            best = child
+        elif isinstance(best, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(best.value):
+                break
+            best = best.value[part]
+        else:
+            break
+    return best.start_mark.line + 1 if best is not None else None
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML that ``load_scenario`` reads back to an equal scenario."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data["policies"] = [p.model_dump(mode="json") for p in scenario.policies]
+    return yaml.safe_dump(data, sort_keys=False)
