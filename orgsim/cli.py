@@ -14,8 +14,14 @@ import pandas as pd
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.progress import TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from orgsim.metrics import KEY_MEASURES, MEASURES
@@ -126,8 +132,8 @@ def run(
     scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
     folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")
     total = len(scenario.policies) * scenario.run.replications
-    out.print(f"[bold]{scenario.name}[/]: {len(scenario.policies)} policies x "
-              f"{scenario.run.replications} replications, {scenario.run.years:g} years -> {folder}")  # fmt: skip
+    runs = f"{len(scenario.policies)} policies x {scenario.run.replications} replications"
+    out.print(f"[bold]{scenario.name}[/]: {runs}, {scenario.run.years:g} years -> {folder}")
     with Progress(
         TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("eta"), TimeRemainingColumn(), console=err, transient=False,
@@ -194,7 +200,8 @@ def print_comparison(table: pd.DataFrame, baseline: str) -> None:
         for _, r in block.set_index("policy").loc[policies].iterrows():
             cell = f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
             if r.name != baseline:
-                cell += f"\n[dim]diff {r['diff']:+.3g} [{r['diff_ci_low']:+.3g}, {r['diff_ci_high']:+.3g}][/]"
+                diff = f"{r['diff']:+.3g} [{r['diff_ci_low']:+.3g}, {r['diff_ci_high']:+.3g}]"
+                cell += f"\n[dim]diff {diff}[/]"
             cells.append(cell)
         grid.add_row(*cells)
     out.print(grid)
