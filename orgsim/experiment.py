@@ -159,6 +159,12 @@ def versions() -> dict[str, str]:
             "pandas": pd.__version__, "python": platform.python_version()}  # fmt: skip
 
 
+def result_identity(scenario_json: dict) -> dict:
+    """The part of a scenario that determines results (not where or on how many workers)."""
+    run = {k: v for k, v in scenario_json.get("run", {}).items() if k not in ("workers", "output")}
+    return scenario_json | {"run": run}
+
+
 def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool) -> dict:
     """Create, resume or (with force) replace a results folder; returns its manifest."""
     if folder.exists() and any(folder.iterdir()):
@@ -168,7 +174,7 @@ def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool)
             )
         if resume:
             manifest = read_manifest(folder)
-            if manifest["scenario"] != scenario_json:
+            if result_identity(manifest["scenario"]) != result_identity(scenario_json):
                 raise ResultsError(
                     f"{folder / MANIFEST}: was made from a different scenario; "
                     "use a new --out folder, or --force to replace it"

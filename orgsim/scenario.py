@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -212,8 +213,17 @@ def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -
             got = e.get("input")
             shown = "" if isinstance(got, dict | list) else f" (got {json.dumps(got, default=str)})"
             msg = e["msg"].removeprefix("Value error, ")
-            lines.append(f"{where} {field}: {msg}{shown}")
+            lines.append(f"{where} {field}: {msg}{shown}{_suggest_value(e)}")
     return "\n".join(lines)
+
+
+def _suggest_value(error: dict) -> str:
+    """For a misspelled choice (e.g. a policy name), the closest valid one."""
+    if error["type"] != "literal_error" or not isinstance(error.get("input"), str):
+        return ""
+    choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+    match = difflib.get_close_matches(error["input"], choices, n=1, cutoff=0.6)
+    return f"; did you mean {match[0]}?" if match else ""
 
 
 def _suggest(loc: list[str]) -> str:
@@ -239,19 +249,17 @@ def _field_names_at(loc: list[str]) -> list[str]:
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
-    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
+    """1-based line of the field at ``loc``: its key's line, or the deepest part that exists."""
     best = node
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(best, yaml.MappingNode):
-            child = next((v for k, v in best.value if k.value == part), None)
-            if child is None:
-                key = next((k for k, _ in best.value if k.value == part), None)
-                best = key or best
+            pair = next(((k, v) for k, v in best.value if k.value == part), None)
+            if pair is None:
                 break
-            best = child
-        elif isinstance(best, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(best.value):
-                break
+            best = pair[0] if i == len(loc) - 1 else pair[1]
+        elif (
+            isinstance(best, yaml.SequenceNode) and isinstance(part, int) and part < len(best.value)
+        ):
             best = best.value[part]
         else:
             break

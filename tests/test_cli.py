@@ -1,0 +1,154 @@
+"""The orgsim command line, through typer's runner and through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from scenario_fixtures import write_tiny
+from typer.testing import CliRunner
+
+from orgsim.cli import app
+from orgsim.results import TABLES, finished_runs
+
+runner = CliRunner()
+ORGSIM = [sys.executable, "-m", "orgsim.cli"]
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+
+
+def orgsim(*args: str, **kw) -> subprocess.CompletedProcess:
+    """Run the real command in a subprocess."""
+    return subprocess.run([*ORGSIM, *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+def test_validate_accepts_every_shipped_scenario() -> None:
+    result = runner.invoke(app, ["validate", *map(str, sorted(SCENARIOS.glob("*.yaml")))])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok:") == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\npolcies: []\n", "polcies: unknown field; did you mean policies?"),
+        ("name: [x\n", "malformed YAML"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\norganisation: {size: -5}\n",
+         "organisation.size: Input should be greater than or equal to 10 (got -5)"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\norganisation: {span: 1}\n",
+         "organisation.span"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder, levers: {coaching_reach: 1.5}}\n",
+         "policies.0.levers.coaching_reach: Input should be less than or equal to 1 (got 1.5)"),
+    ],
+)  # fmt: skip
+def test_validate_reports_bad_files_without_traceback(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    result = orgsim("validate", str(bad))
+    assert result.returncode == 2
+    assert expected in result.stderr and str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_exit_2(tmp_path: Path) -> None:
+    result = orgsim("run", str(tmp_path / "none.yaml"))
+    assert result.returncode == 2 and "no such scenario file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_schema_is_json_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.output)
+    assert result.exit_code == 0 and "policies" in schema["properties"]
+
+
+def test_run_then_summarize_in_every_format(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    result = orgsim("run", str(write_tiny(tmp_path)), "--out", str(out), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Mean engagement" in result.stdout and "diff" in result.stdout
+    js = json.loads(orgsim("summarize", str(out), "--format", "json").stdout)
+    assert set(js[0]) == {"policy", "measure", "mean", "ci_low", "ci_high", "diff",
+                          "diff_ci_low", "diff_ci_high"}  # fmt: skip
+    assert {r["measure"] for r in js} >= {"engagement", "reluctant_manager_share", "team_output"}
+    base = [r for r in js if r["policy"] == "single-ladder"]
+    assert all(r["diff"] == 0 or (r["diff"] is None and r["mean"] is None) for r in base)
+    csv = orgsim("summarize", str(out), "--format", "csv").stdout
+    assert csv.splitlines()[0] == "policy,measure,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high"
+    assert "| policy" in orgsim("summarize", str(out), "-f", "markdown").stdout
+    table = runner.invoke(app, ["summarize", str(out), "--all"])
+    assert table.exit_code == 0 and "Pay bill" in table.output
+
+
+def test_cli_options_override_the_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    args = ["run", str(write_tiny(tmp_path)), "--out", str(out), "--replications", "2",
+            "--years", "0.5", "--seed", "5", "--workers", "1"]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["scenario"]["run"] | {"output": None} == {
+        "years": 0.5, "replications": 2, "seed": 5, "output": None, "workers": 1
+    }  # fmt: skip
+    assert pd.read_parquet(out / "timeseries.parquet")["month"].max() == 6
+
+
+def test_existing_results_need_force(tmp_path: Path) -> None:
+    scenario, out = str(write_tiny(tmp_path, replications=1)), str(tmp_path / "res")
+    assert orgsim("run", scenario, "--out", out, "--workers", "1").returncode == 0
+    again = orgsim("run", scenario, "--out", out, "--workers", "1")
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert orgsim("run", scenario, "--out", out, "--workers", "1", "--force").returncode == 0
+
+
+@pytest.mark.parametrize("break_it", ["missing", "corrupt-manifest", "corrupt-table"])
+def test_summarize_bad_results_folder(tmp_path: Path, break_it: str) -> None:
+    out = tmp_path / "res"
+    if break_it != "missing":
+        assert runner.invoke(app, ["run", str(write_tiny(tmp_path, replications=1)),
+                                   "--out", str(out), "--workers", "1"]).exit_code == 0  # fmt: skip
+    if break_it == "corrupt-manifest":
+        (out / "manifest.json").write_text("{")
+    if break_it == "corrupt-table":
+        (out / "summary.parquet").write_bytes(b"oops")
+    result = orgsim("summarize", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    expected = {"missing": "no such results folder", "corrupt-manifest": "corrupt manifest",
+                "corrupt-table": "summary.parquet: corrupt"}[break_it]  # fmt: skip
+    assert expected in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = orgsim("--debug", "summarize", str(tmp_path / "absent"))
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_to_the_same_results(tmp_path: Path) -> None:
+    scenario = str(write_tiny(tmp_path, size=400, years=3, replications=6))
+    out, ref = tmp_path / "killed", tmp_path / "ref"
+    proc = subprocess.Popen([*ORGSIM, "run", scenario, "--out", str(out), "--workers", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len(finished_runs(out)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(finished_runs(out))
+    assert 2 <= done < 12, "the run finished before it could be killed"
+    assert json.loads((out / "manifest.json").read_text())["status"] != "complete"
+    assert orgsim("summarize", str(out)).returncode == 2
+    resumed = orgsim("run", scenario, "--out", str(out), "--workers", "2", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert orgsim("run", scenario, "--out", str(ref), "--workers", "1").returncode == 0
+    for name in TABLES:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"), pd.read_parquet(ref / f"{name}.parquet")
+        )

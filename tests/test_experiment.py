@@ -1,0 +1,108 @@
+"""Experiments: common random numbers, determinism across workers, safe results folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from scenario_fixtures import write_tiny
+
+from orgsim.experiment import replication_seed, run_experiment, run_specs
+from orgsim.results import TABLES, ResultsError, finished_runs
+from orgsim.scenario import load_scenario
+
+
+def test_replication_r_shares_its_seed_across_policies(tmp_path: Path) -> None:
+    specs = run_specs(load_scenario(write_tiny(tmp_path)))
+    assert len(specs) == 6
+    by_rep = {}
+    for s in specs:
+        by_rep.setdefault(s.replication, set()).add(s.seed)
+    assert all(len(seeds) == 1 for seeds in by_rep.values())
+    assert len({s.seed for s in specs}) == 3
+    assert replication_seed(11, 0) != replication_seed(12, 0)
+
+
+def tables(folder: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
+
+
+def test_same_results_whatever_the_number_of_workers(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path))
+    run_experiment(scenario, tmp_path / "one", workers=1)
+    run_experiment(scenario, tmp_path / "two", workers=2)
+    one, two = tables(tmp_path / "one"), tables(tmp_path / "two")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(one[name], two[name], obj=name)
+    ts = one["timeseries"]
+    assert set(ts["policy"]) == {"single-ladder", "genuine"}
+    assert len(ts) == 2 * 3 * 13  # policies x replications x (months 0..12)
+    # Common random numbers: month 0 is the same organisation's people under both policies.
+    start = ts[ts["month"] == 0].set_index(["replication", "policy"])["headcount"].unstack()
+    assert (start["single-ladder"] == start["genuine"]).all()
+
+
+def test_manifest_records_what_reproduces_the_results(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path))
+    results = run_experiment(scenario, tmp_path / "out", workers=1)
+    m = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert m["status"] == "complete" and set(m["runs"].values()) == {"done"}
+    assert m["scenario"] == scenario.model_dump(mode="json")
+    assert set(m["orgsim_versions"]) >= {"orgsim", "mesa", "numpy", "python"}
+    assert len(m["seeds"]) == 3 and m["started"] <= m["finished"]
+    assert not (tmp_path / "out" / "parts").exists()
+    assert results.policies == ["single-ladder", "genuine"]
+
+
+def test_never_overwrites_without_force(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path, replications=1))
+    out = tmp_path / "out"
+    run_experiment(scenario, out, workers=1)
+    stamp = (out / "summary.parquet").stat().st_mtime_ns
+    with pytest.raises(ResultsError, match="--force"):
+        run_experiment(scenario, out, workers=1)
+    assert (out / "summary.parquet").stat().st_mtime_ns == stamp
+    run_experiment(scenario, out, workers=1, force=True)
+    assert (out / "summary.parquet").stat().st_mtime_ns != stamp
+
+
+def test_refuses_a_folder_that_is_not_results(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path, replications=1))
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "thesis.txt").write_text("keep me")
+    with pytest.raises(ResultsError, match="not an orgsim results folder"):
+        run_experiment(scenario, tmp_path / "precious", workers=1, force=True)
+    assert (tmp_path / "precious" / "thesis.txt").read_text() == "keep me"
+
+
+def test_resume_runs_only_what_is_missing(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path))
+    run_experiment(scenario, tmp_path / "full", workers=1)
+    out = tmp_path / "partial"
+    calls = []
+
+    def stop_after_two(done: int, total: int) -> None:
+        calls.append(done)
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(scenario, out, workers=1, progress=stop_after_two)
+    assert len(finished_runs(out)) == 2
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    progress = []
+    run_experiment(scenario, out, workers=1, resume=True, progress=lambda d, t: progress.append(d))
+    assert progress == [2, 3, 4, 5, 6]  # the two finished runs were not run again
+    full, resumed = tables(tmp_path / "full"), tables(out)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(full[name], resumed[name], obj=name)
+
+
+def test_resume_refuses_a_different_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_experiment(load_scenario(write_tiny(tmp_path, replications=1)), out, workers=1)
+    other = load_scenario(write_tiny(tmp_path, replications=2))
+    with pytest.raises(ResultsError, match="different scenario"):
+        run_experiment(other, out, workers=1, resume=True)

@@ -1,0 +1,94 @@
+"""The results store: statistics, and clear errors for missing or corrupt folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from orgsim.results import ResultsError, compare, load, mean_ci, read_manifest, timeseries_bands
+
+
+def test_mean_ci_matches_the_t_interval() -> None:
+    v = np.array([1.0, 2.0, 4.0, 7.0])
+    m, lo, hi = mean_ci(v)
+    half = stats.t.ppf(0.975, 3) * v.std(ddof=1) / 2
+    assert m == pytest.approx(3.5) and lo == pytest.approx(3.5 - half)
+    assert hi == pytest.approx(3.5 + half)
+    assert np.isnan(mean_ci(np.array([np.nan]))[0])
+    assert np.isnan(mean_ci(np.array([2.0]))[1])
+
+
+def test_compare_pairs_replications() -> None:
+    rng = np.random.default_rng(0)
+    world = rng.normal(0, 5, 10)  # shared by both policies in a replication
+    rows = [("base", r, "m", w) for r, w in enumerate(world)]
+    rows += [("alt", r, "m", w + 1.0) for r, w in enumerate(world)]
+    summary = pd.DataFrame(rows, columns=["policy", "replication", "measure", "value"])
+    table = compare(summary, "base", ["base", "alt"]).set_index("policy")
+    assert table.loc["alt", "diff"] == pytest.approx(1.0)
+    # Paired: the shared noise cancels, so the interval is (numerically) zero wide.
+    assert table.loc["alt", "diff_ci_high"] - table.loc["alt", "diff_ci_low"] < 1e-9
+    assert table.loc["base", "diff"] == 0
+    assert table.loc["alt", "ci_high"] - table.loc["alt", "ci_low"] > 1  # unpaired spread
+    assert list(table.columns) == [
+        "measure", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"
+    ]  # fmt: skip
+
+
+def test_timeseries_bands() -> None:
+    ts = pd.DataFrame(
+        {
+            "policy": ["a"] * 4,
+            "month": [0, 0, 1, 1],
+            "replication": [0, 1, 0, 1],
+            "x": [1.0, 3.0, 2.0, 2.0],
+        }
+    )
+    bands = timeseries_bands(ts, "x")
+    assert list(bands.columns) == ["policy", "month", "mean", "low", "high"]
+    assert bands["mean"].tolist() == [2.0, 2.0]
+    assert bands["low"].iloc[1] == pytest.approx(2.0)
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match="no such results folder"):
+        load(tmp_path / "absent")
+
+
+def test_folder_without_manifest(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match=r"manifest.json: missing"):
+        load(tmp_path)
+
+
+def test_corrupt_manifest(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(ResultsError, match="corrupt manifest"):
+        read_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"status": "complete"}))
+    with pytest.raises(ResultsError, match="no 'scenario' entry"):
+        read_manifest(tmp_path)
+
+
+def manifest(status: str) -> str:
+    return json.dumps({"status": status, "runs": {}, "scenario": {"policies": [], "baseline": "a"}})
+
+
+def test_incomplete_experiment_says_how_to_finish(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(manifest("interrupted"))
+    with pytest.raises(ResultsError, match="--resume"):
+        load(tmp_path)
+
+
+def test_missing_and_corrupt_tables(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(manifest("complete"))
+    results = load(tmp_path)
+    with pytest.raises(ResultsError, match=r"summary.parquet: missing"):
+        results.table("summary")
+    (tmp_path / "summary.parquet").write_bytes(b"PAR1 garbage")
+    with pytest.raises(ResultsError, match=r"summary.parquet: corrupt"):
+        results.table("summary")
