@@ -24,9 +24,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from orgsim.extensions import check_extensions
 from orgsim.metrics import KEY_MEASURES, MEASURES
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
 from orgsim.results import ResultsError, compare, load
+from orgsim.rules.loading import RuleReferenceError
 from orgsim.scenario import RunSettings, ScenarioError, json_schema, load_scenario
 
 app = typer.Typer(
@@ -36,7 +38,13 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-USER_ERRORS = (ScenarioError, ResultsError, UnknownPolicyError, ValidationError)
+USER_ERRORS = (
+    ScenarioError,
+    ResultsError,
+    UnknownPolicyError,
+    ValidationError,
+    RuleReferenceError,
+)
 STATE = {"debug": False}
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
@@ -87,7 +95,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     for path in files:
         try:
             scenario = load_scenario(path)
-        except ScenarioError as exc:
+            check_extensions(scenario)
+        except (ScenarioError, RuleReferenceError) as exc:
             failed += 1
             err.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
         else:

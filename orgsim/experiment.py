@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim import __version__
+from orgsim.extensions import check_extensions, resolve_extensions
 from orgsim.model import OrgModel
 from orgsim.results import (
     MANIFEST,
@@ -78,6 +79,7 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
         policy=policy.base,
         rng=spec.seed,
         policy_overrides=policy.overrides(),
+        **resolve_extensions(scenario).model_kwargs(),
     ).run(scenario.run.years)
     tag = {"policy": spec.policy, "replication": spec.replication}
     summary = model.summary()
@@ -199,6 +201,7 @@ def run_experiment(
 ) -> Results:
     """Run every missing policy x replication into ``folder`` and consolidate the tables."""
     folder = Path(folder)
+    extensions = check_extensions(scenario)  # bad references fail before any run starts
     scenario_json = scenario.model_dump(mode="json")
     manifest = prepare_folder(folder, scenario_json, resume, force)
     if manifest["status"] == "complete":
@@ -206,6 +209,10 @@ def run_experiment(
     specs = run_specs(scenario)
     done = finished_runs(folder)
     manifest |= {"orgsim_versions": versions(), "status": "running"}
+    manifest["measures"] = {
+        m.name: {"label": m.label, "unit": m.unit, "better": m.better, "summary": m.summary}
+        for m in extensions.measures
+    }
     manifest["seeds"] = {str(s.replication): s.seed for s in specs if s.policy_index == 0}
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())

@@ -143,20 +143,29 @@ def team_output_by_member(model: OrgModel) -> np.ndarray:
     return np.where(practises, out, 0.0)
 
 
+def practitioner_team_output(model: OrgModel, output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each manager row's team output per practitioner position reporting to it, and the number
+    of those positions (0 for a manager whose reports are all managers, who have no output)."""
+    h = model.hierarchy
+    led = (h.manager >= 0) & (h.role != MANAGER)
+    n = len(h.manager)
+    team_n = np.bincount(h.manager[led], minlength=n)
+    team_sum = np.bincount(h.manager[led], weights=output[led], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return team_sum / team_n, team_n
+
+
 def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10) -> float:
-    """Correlation, over managers promoted in this run and in post 12+ months, of their
-    pre-promotion performance with their team's mean output."""
+    """Correlation, over managers promoted in this run and in post 12+ months who lead
+    practitioners, of their pre-promotion performance with their team's output per
+    practitioner position."""
     wf, h = model.workforce, model.hierarchy
-    has = h.manager >= 0
-    team_sum = np.bincount(h.manager[has], weights=output[has], minlength=len(wf))
-    team_n = np.bincount(h.manager[has], minlength=len(wf))
+    team_mean, team_n = practitioner_team_output(model, output)
     seasoned = (wf.promoted_month >= 0) & (model.month - wf.promoted_month >= 12)
     rows = np.flatnonzero(seasoned & (h.role == MANAGER) & (team_n > 0))
     if rows.size < min_managers:
         return float("nan")
-    return float(
-        np.corrcoef(wf.pre_promotion_performance[rows], team_sum[rows] / team_n[rows])[0, 1]
-    )
+    return float(np.corrcoef(wf.pre_promotion_performance[rows], team_mean[rows])[0, 1])
 
 
 def core_measures(model: OrgModel) -> dict[str, float]:

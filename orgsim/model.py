@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import mesa
@@ -17,12 +18,11 @@ import pandas as pd
 
 from orgsim.agents import Employee
 from orgsim.events import SNAPSHOT, EventLog
-from orgsim.hierarchy import MANAGER, ROLE_NAMES, SPECIALIST, Hierarchy, build_hierarchy
+from orgsim.hierarchy import MANAGER, ROLE_NAMES, SPECIALIST
 from orgsim.metrics import Measure, Recorder
 from orgsim.parameters import ModelParams
 from orgsim.policies import apply_policy
-from orgsim.population import draw_initial_workforce
-from orgsim.rules import build_phases
+from orgsim.rules import ExtraPhase, build_rules
 from orgsim.workforce import Workforce
 
 
@@ -41,6 +41,7 @@ class OrgModel(mesa.Model):
         rng: int = 0,
         policy_overrides: dict[str, Any] | None = None,
         rules: dict[str, Any] | None = None,
+        phases: list[ExtraPhase] | None = None,
         measures: list[Measure] | None = None,
     ) -> None:
         super().__init__(rng=rng)
@@ -51,18 +52,19 @@ class OrgModel(mesa.Model):
         self.policy = policy
         self.seed = int(rng)
         self.month = 0
-        self.step_months = 1
-        self.phases = build_phases(self.params, rules)
-        self.hierarchy = self._build_hierarchy()
+        self.step_months = self.params.step_months
+        self.components, self.phases = build_rules(self.params, rules, phases)
+        self.hierarchy = self.components["organisation"].build(self)
         self.workforce = Workforce(self.hierarchy.size)
         self.events = EventLog()
         self.flows: Counter[str] = Counter()
         self.reluctant_managers_before = 0
         self._streams: dict[str, np.random.Generator] = {}
+        self._attribute_drawers: dict[str, Callable] = {}
         self._positions = self._index_positions()
         self._employees: dict[int, Employee] | None = None
-        for phase in self.phases:
-            phase.setup(self)
+        for rule in [*self.components.values(), *self.phases]:
+            rule.setup(self)
         self._populate()
         self.recorder = Recorder({m.name: m for m in measures or []})
         self.recorder.record(self)
@@ -114,14 +116,12 @@ class OrgModel(mesa.Model):
         return pd.Series(self.recorder.summary(self.step_months), name=self.policy)
 
     def promoted_managers(self) -> pd.DataFrame:
-        """Managers promoted in this run: pre-promotion performance against team output now."""
-        from orgsim.metrics import team_output_by_member
+        """Managers promoted in this run who lead practitioners: pre-promotion performance against
+        their team's output per practitioner position now."""
+        from orgsim.metrics import practitioner_team_output, team_output_by_member
 
         wf, h = self.workforce, self.hierarchy
-        out = team_output_by_member(self)
-        has = h.manager >= 0
-        team_sum = np.bincount(h.manager[has], weights=out[has], minlength=len(wf))
-        team_n = np.bincount(h.manager[has], minlength=len(wf))
+        team_mean, team_n = practitioner_team_output(self, team_output_by_member(self))
         rows = np.flatnonzero((wf.promoted_month >= 0) & (h.role == MANAGER) & (team_n > 0))
         return pd.DataFrame(
             {
@@ -129,7 +129,7 @@ class OrgModel(mesa.Model):
                 "grade": h.grade[rows],
                 "promoted_month": wf.promoted_month[rows],
                 "pre_promotion_performance": wf.pre_promotion_performance[rows],
-                "team_output": team_sum[rows] / team_n[rows],
+                "team_output": team_mean[rows],
                 "aptitude": wf.aptitude[rows],
                 "motivation": wf.motivation[rows],
             }
@@ -167,6 +167,26 @@ class OrgModel(mesa.Model):
         boss = self.hierarchy.manager
         q = self.workforce.manager_quality[np.maximum(boss, 0)]
         return np.where((boss >= 0) & ~np.isnan(q), q, 0.5)
+
+    def add_attribute(
+        self, name: str, draw: Callable, dtype: str = "float64", empty: float = np.nan
+    ) -> None:
+        """Add a person attribute; ``draw(rng, grades)`` gives its values for new people.
+
+        Call from a rule's ``setup``: the initial workforce and every hire then get it.
+        """
+        self.workforce.add_column(name, dtype, empty)
+        self._attribute_drawers[name] = draw
+
+    def draw_extra_attributes(self, rng: np.random.Generator, grades: np.ndarray) -> dict:
+        """Values of every added attribute for new people at ``grades``."""
+        return {name: draw(rng, grades) for name, draw in self._attribute_drawers.items()}
+
+    def employees(self) -> list[Employee]:
+        """Every employee as a Mesa agent, in step with the workforce right now."""
+        self.agents  # noqa: B018  (materialises the agents on first use)
+        self._sync_employees()
+        return list(self._employees.values())
 
     # --- people moving --------------------------------------------------------------------
     def hire(self, rows: np.ndarray, people: dict[str, np.ndarray]) -> None:
@@ -217,13 +237,6 @@ class OrgModel(mesa.Model):
             self.flows["promotions_to_specialist"] += int(onto_ladder.sum())
 
     # --- internals -------------------------------------------------------------------------
-    def _build_hierarchy(self) -> Hierarchy:
-        org, pol = self.params.organisation, self.params.policy
-        return build_hierarchy(
-            org.size, org.grades, org.span, pol.ic_ceiling_grade,
-            pol.specialist_top_grade, pol.specialist_share, org.ic_grade_ratio,
-        )  # fmt: skip
-
     def _index_positions(self) -> dict[tuple[int, int], np.ndarray]:
         h = self.hierarchy
         keys = zip(h.grade.tolist(), h.role.tolist(), strict=True)
@@ -236,10 +249,7 @@ class OrgModel(mesa.Model):
         """Fill every position with the initial workforce, the same for every policy."""
         h = self.hierarchy
         order = np.argsort(-h.grade, kind="stable")  # the same draws go to the same grades
-        people = draw_initial_workforce(
-            self.stream("initial"), h.grade[order], self.params.workforce,
-            self.params.growth.firm_expertise_years,
-        )  # fmt: skip
+        people = self.components["population"].initial(self, self.stream("initial"), h.grade[order])
         self.workforce.fill(order, people)
 
     def _log(self, kind, rows, from_rows=None, to_rows=None, **extra) -> None:

@@ -447,6 +447,12 @@ class Policy(Section):
 class ModelParams(Section):
     """All parameters of one model run; the policy section is set by the chosen policy."""
 
+    step_months: Literal[1, 12] = param(
+        1,
+        "Length of a time step: 1 (monthly, the default) or 12 (yearly).",
+        "months",
+        "MODEL.md (monthly dynamics)",
+    )
     organisation: Organisation = Field(default_factory=Organisation)
     workforce: Workforce = Field(default_factory=Workforce)
     growth: Growth = Field(default_factory=Growth)

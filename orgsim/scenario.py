@@ -77,6 +77,32 @@ class PolicySpec(Section):
         return self.levers.model_dump(include=self.levers.model_fields_set)
 
 
+class RuleSpec(Section):
+    """A rule named in a scenario, with its own parameters."""
+
+    use: str = Field(
+        description="A registered rule name, 'package.module:Name', or './file.py:Name' "
+        "(relative to the scenario file).",
+        min_length=1,
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="The rule's parameters, checked by its own schema."
+    )
+
+
+class PhaseSpec(RuleSpec):
+    """A new phase inserted before or after a named phase of the monthly cycle."""
+
+    before: str | None = Field(None, description="Run just before this phase.")
+    after: str | None = Field(None, description="Run just after this phase.")
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> PhaseSpec:
+        if (self.before is None) == (self.after is None):
+            raise ValueError("give exactly one of 'before' or 'after' (a phase name)")
+        return self
+
+
 class RunSettings(Section):
     """How the experiment is run; CLI options override these."""
 
@@ -94,6 +120,7 @@ class Scenario(Section):
 
     name: str = Field(description="Short name; the default results folder.", min_length=1)
     description: str = Field("", description="The strategist's question, in a sentence.")
+    step_months: Literal[1, 12] = ModelParams.model_fields["step_months"]
     organisation: Organisation = Field(default_factory=Organisation)
     workforce: Workforce = Field(default_factory=Workforce)
     growth: Growth = Field(default_factory=Growth)
@@ -104,6 +131,18 @@ class Scenario(Section):
     promotion: Promotion = Field(default_factory=Promotion)
     policy: Policy = Field(
         default_factory=Policy, description="Lever values shared by every policy before its own."
+    )
+    rules: dict[str, str | RuleSpec] = Field(
+        default_factory=dict,
+        description="Replacement rules by slot (a phase such as 'leaving', or 'organisation', "
+        "'population', 'selection'): a rule reference or {use, params}.",
+    )
+    phases: list[PhaseSpec] = Field(
+        default_factory=list, description="New phases, each inserted before or after a phase."
+    )
+    measures: list[str] = Field(
+        default_factory=list,
+        description="Extra measures: references to orgsim.metrics.Measure objects.",
     )
     policies: list[PolicySpec] = Field(min_length=1, description="The policies to compare.")
     baseline: str | None = Field(None, description="Name of the baseline policy (default: first).")
@@ -121,6 +160,14 @@ class Scenario(Section):
             raise ValueError(f"baseline: {self.baseline!r} is not one of the policies {names}")
         for spec in self.policies:
             self.model_params(spec.name)  # every policy's full parameter set must be valid
+        from orgsim.rules import COMPONENTS, DEFAULT_PHASES
+
+        slots = DEFAULT_PHASES + COMPONENTS
+        for slot in self.rules:
+            if slot not in slots:
+                hint = difflib.get_close_matches(slot, slots, n=1)
+                also = f"; did you mean {hint[0]}?" if hint else f"; slots: {', '.join(slots)}"
+                raise ValueError(f"rules.{slot}: unknown rule slot{also}")
         return self
 
     def model_params(self, policy: str | None = None) -> ModelParams:
@@ -173,11 +220,12 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: no such scenario file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
         raise ScenarioError(f"{path}: cannot read the scenario file ({err})") from None
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, str(path), base_dir=path.parent)
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text; ``source`` names it in error messages."""
+def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+    """Validate scenario YAML text; ``source`` names it in error messages, and file
+    references ('./x.py:Name') are taken relative to ``base_dir``."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -190,10 +238,31 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(
             f"{source}: a scenario must be a mapping of fields (name, policies, ...)"
         )
+    if base_dir is not None:
+        data = _absolute_file_refs(data, base_dir)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(describe_errors(err, node, source)) from None
+
+
+def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
+    """Rewrite './file.py:Name' references as absolute paths (so workers can import them)."""
+
+    def fix(ref: Any) -> Any:
+        if isinstance(ref, str) and ".py:" in ref and not Path(ref).is_absolute():
+            return str((base_dir / ref).resolve())
+        if isinstance(ref, dict) and "use" in ref:
+            return ref | {"use": fix(ref["use"])}
+        return ref
+
+    data = dict(data)
+    if isinstance(data.get("rules"), dict):
+        data["rules"] = {k: fix(v) for k, v in data["rules"].items()}
+    for key in ("phases", "measures"):
+        if isinstance(data.get(key), list):
+            data[key] = [fix(v) for v in data[key]]
+    return data
 
 
 def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -> str:

@@ -7,6 +7,7 @@ researcher's rules do.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
@@ -55,3 +56,32 @@ def register(name: str):
         return cls
 
     return decorate
+
+
+class SlowRuleWarning(UserWarning):
+    """A per-person rule is running: correct, but far slower than a vectorised one."""
+
+
+class PersonRule(Rule):
+    """A rule written for one person: orgsim calls ``step_person`` for every employee.
+
+    For trying an idea before making it fast (see docs/extending.md); warns once per class.
+    """
+
+    _warned: ClassVar[set[type]] = set()
+
+    def step_person(self, model: OrgModel, person: Any) -> None:
+        """Apply the mechanism to one Employee (read and assign its attributes)."""
+        raise NotImplementedError
+
+    def step(self, model: OrgModel) -> None:
+        if type(self) not in PersonRule._warned:
+            PersonRule._warned.add(type(self))
+            warnings.warn(
+                f"{type(self).__name__} is a per-person rule: it runs one Python call per "
+                "employee per step, much slower than a vectorised rule",
+                SlowRuleWarning,
+                stacklevel=2,
+            )
+        for person in model.employees():
+            self.step_person(model, person)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from orgsim.hierarchy import MANAGER
-from orgsim.population import draw_people
 from orgsim.rules.base import Rule, register
 from orgsim.rules.promotion import accepts_management
 
@@ -32,13 +31,14 @@ class Hiring(Rule):
         if rows.size == 0:
             return
         rng = model.stream("hiring")
-        people = draw_people(rng, h.grade[rows], model.params.workforce)
+        population = model.components["population"]
+        people = population.hire(model, rng, h.grade[rows])
         managers = np.flatnonzero(h.role[rows] == MANAGER)
         for _ in range(MAX_ROUNDS):
             refused = managers[~self.would_join(model, rng, rows[managers], people, managers)]
             if refused.size == 0:
                 break
-            redrawn = draw_people(rng, h.grade[rows[refused]], model.params.workforce)
+            redrawn = population.hire(model, rng, h.grade[rows[refused]])
             for name, values in redrawn.items():
                 people[name][refused] = values
             managers = refused

@@ -41,32 +41,17 @@ def accepts_management(
     return u_manage > u_alt
 
 
-def manager_ranking(model: OrgModel, rows: np.ndarray, draws: dict) -> np.ndarray:
-    """Candidates for a manager role in the order the policy's selection rule prefers them."""
-    pol, wf = model.params.policy, model.workforce
-    if pol.selection == "top-performer":
-        key = draws["performance"][rows]
-    elif pol.selection == "random":
-        key = draws["lottery"][rows]
-    else:
-        key = wf.aptitude[rows] + pol.assessment_noise * draws["assessment"][rows]
-        if pol.selection == "stated-preference":
-            key = np.where(wf.stated_preference[rows] > 0.5, key, -np.inf)
-    order = np.argsort(-key, kind="stable")
-    return rows[order][np.isfinite(key[order])]
-
-
 @register("promotion")
 class Promotion(Rule):
-    """Fill due vacancies, grade by grade from the top: managers by the policy's selection rule
-    among those who accept, specialists and ICs by observed technical performance."""
+    """Fill due vacancies in ``vacancy_order``: managers ranked by the 'selection' slot among
+    those who accept, specialists and ICs by observed technical performance."""
 
     phase = "promotion"
     Params = PromotionParams
     section = "promotion"
 
     def step(self, model: OrgModel) -> None:
-        wf, h = model.workforce, model.hierarchy
+        wf = model.workforce
         rng = model.stream("promotion")
         z_perf, z_assess, z_accept, lottery = rng.standard_normal((4, len(wf)))
         draws = {
@@ -75,20 +60,30 @@ class Promotion(Rule):
             "lottery": lottery,
             "accept": self.params.acceptance_noise * z_accept,
         }
+        for grade, role in self.vacancy_order(model):
+            vacant = model.vacancies(grade, role)
+            if vacant.size:
+                chosen = self.candidates(model, grade, role, draws)[: vacant.size]
+                model.move_people(chosen, vacant[: chosen.size], "promotion", draws)
+                self.on_promoted(model, vacant[: chosen.size])
+
+    def vacancy_order(self, model: OrgModel) -> list[tuple[int, int]]:
+        """(grade, role) in the order their vacancies are filled: top grade first, so a chain
+        of vacancies runs down; managers, then specialists, then ICs (the last two at reviews)."""
         roles = (MANAGER, SPECIALIST, IC) if model.is_review_step() else (MANAGER,)
-        for g in range(h.grades, 1, -1):
-            for role in roles:
-                vacant = model.vacancies(g, role)
-                if vacant.size:
-                    chosen = self.candidates(model, g, role, draws)[: vacant.size]
-                    model.move_people(chosen, vacant[: chosen.size], "promotion", draws)
+        return [(g, role) for g in range(model.hierarchy.grades, 1, -1) for role in roles]
+
+    def on_promoted(self, model: OrgModel, rows: np.ndarray) -> None:
+        """What a promotion does to the promoted people's attributes: by default nothing
+        (skill, engagement and the rest carry over unchanged)."""
 
     def candidates(self, model: OrgModel, grade: int, role: int, draws: dict) -> np.ndarray:
         """People one grade below who would take a ``role`` vacancy at ``grade``, best first."""
         wf, h = model.workforce, model.hierarchy
         below = wf.occupied & (h.grade == grade - 1)
         if role == MANAGER:
-            rows = manager_ranking(model, np.flatnonzero(below & ~wf.stepped_back), draws)
+            pool = np.flatnonzero(below & ~wf.stepped_back)
+            rows = model.components["selection"].rank(model, pool, draws)
             ok = accepts_management(
                 model, wf.status_drive[rows], wf.motivation[rows], grade, draws["accept"][rows]
             )
