@@ -1,0 +1,56 @@
+"""Mentoring: senior specialists mentor junior ICs and speed their growth.
+
+An orgsim extension in one file: a rule with its own parameters, inserted as a new phase after
+'growth'; a new employee attribute (months mentored); and a new measure (share mentored).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from orgsim.hierarchy import IC, SPECIALIST
+from orgsim.metrics import Measure
+from orgsim.rules import Rule
+
+
+class MentoringParams(BaseModel):
+    """Parameters of the mentoring rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    mentees_per_mentor: int = Field(3, ge=0, le=20, description="Juniors per mentor.")
+    extra_growth: float = Field(0.15, ge=0, le=2, description="Extra skill growth, per year.")
+    junior_max_grade: int = Field(2, ge=1, le=12, description="Highest grade mentored.")
+
+
+class Mentoring(Rule):
+    """Each step, every specialist mentors up to ``mentees_per_mentor`` junior ICs drawn at
+    random; a mentee's skill grows by extra_growth * dt * (1 - skill)."""
+
+    phase = "mentoring"
+    Params = MentoringParams
+
+    def setup(self, model) -> None:
+        model.add_attribute("mentored_months", lambda rng, grades: np.zeros(len(grades)))
+
+    def step(self, model) -> None:
+        p, wf, h = self.params, model.workforce, model.hierarchy
+        rng = model.stream("mentoring")
+        mentors = np.count_nonzero(wf.occupied & (h.role == SPECIALIST))
+        juniors = np.flatnonzero(wf.occupied & (h.role == IC) & (h.grade <= p.junior_max_grade))
+        k = min(mentors * p.mentees_per_mentor, juniors.size)
+        mentees = rng.choice(juniors, size=k, replace=False)
+        wf.skill[mentees] += p.extra_growth * model.dt_years * (1 - wf.skill[mentees])
+        wf.mentored_months[mentees] += model.step_months
+
+
+def mentored_share(model) -> float:
+    """Share of employed junior ICs mentored at some point."""
+    wf, h = model.workforce, model.hierarchy
+    juniors = wf.occupied & (h.role == IC) & (h.grade <= 2)
+    return float((wf.mentored_months[juniors] > 0).mean()) if juniors.any() else float("nan")
+
+
+MENTORED_SHARE = Measure(
+    "mentored_share", "Junior ICs ever mentored", "share", "higher", compute=mentored_share
+)
