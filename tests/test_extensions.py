@@ -198,6 +198,6 @@ def test_unknown_slot_is_a_scenario_error() -> None:
     from orgsim.scenario import ScenarioError
 
     with pytest.raises(
-        ScenarioError, match="rules.leavng: unknown rule slot; did you mean leaving"
+        ScenarioError, match=r"rules\.leavng: unknown rule slot; did you mean leaving"
     ):
         parse_scenario(BAD.format(extra="rules: {leavng: x}"))
