@@ -97,7 +97,7 @@ MEASURES: dict[str, Measure] = {
         _M("promotions_to_manager", "Promotions into management", "people per year"),
         _M("promotions_to_specialist", "Moves onto the specialist ladder", "people per year"),
         _M("step_backs", "Step-backs from management", "people per year"),
-        _M("pay_bill", "Pay bill", "grade-1 salaries per year", "lower"),
+        _M("pay_bill", "Pay bill", "grade-1 monthly salaries per year", "lower"),
         _M("coaching_cost", "Coaching cost", "grade-1 monthly salaries per year", "lower"),
     ]
 }
@@ -179,7 +179,8 @@ def core_measures(model: OrgModel) -> dict[str, float]:
     mgr = occ & (h.role == MANAGER)
     reluctant = mgr & (wf.motivation < p.promotion.reluctance_threshold)
     recent = mgr & (
-        (wf.promoted_month >= model.month - 24) | (wf.hire_month >= max(model.month - 24, 0))
+        ((wf.promoted_month >= 0) & (wf.promoted_month >= model.month - 24))
+        | ((wf.hire_month > 0) & (wf.hire_month >= model.month - 24))
     )
     practises = occ & (h.role != MANAGER)
     expertise = model.expertise()

@@ -246,7 +246,8 @@ class OrgModel(mesa.Model):
         return {k: np.array(v, dtype=np.int64) for k, v in index.items()}
 
     def _populate(self) -> None:
-        """Fill every position with the initial workforce, the same for every policy."""
+        """Fill every position with the initial workforce: the same draws for every policy, given
+        to positions in chart order (identical people where the charts are identical)."""
         h = self.hierarchy
         order = np.argsort(-h.grade, kind="stable")  # the same draws go to the same grades
         people = self.components["population"].initial(self, self.stream("initial"), h.grade[order])

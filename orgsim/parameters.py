@@ -145,8 +145,8 @@ class Growth(Section):
 
     skill_growth: float = param(
         0.15,
-        "Yearly growth of skill toward 1 for a practising, fully engaged person with an "
-        "average manager.",
+        "Yearly growth of skill toward 1 for a practising person at engagement 0.5 "
+        "with a manager of quality 0.5.",
         "per year",
         ASSUMPTION,
         ge=0,
@@ -348,7 +348,7 @@ class Promotion(Section):
     )
     status_weight: float = param(
         0.6,
-        "Weight of status drive in valuing a promotion (vs motivation - 0.5).",
+        "Weight of status drive in valuing a promotion (vs motivation - reluctance threshold).",
         "utility",
         ASSUMPTION,
         ge=0,

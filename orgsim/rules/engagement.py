@@ -53,7 +53,8 @@ class Engagement(Rule):
             stuck = np.where((role == SPECIALIST) & (grade == spec_top), 1.0, 0.0)
         gap = np.where(role == SPECIALIST, 1 - pol.specialist_pay_ratio + pol.specialist_stigma, 0)
         gap = gap + np.where(wf.stepped_back, pol.step_back_stigma, 0.0)
-        coached = (model.month - wf.coached_month) < p.coaching_boost_months
+        since = model.month - wf.coached_month  # coaching runs after this phase
+        coached = (since > 0) & (since <= p.coaching_boost_months)
         return (
             p.baseline
             + p.manager_weight * (model.manager_q() - 0.5)

@@ -20,7 +20,8 @@ MAX_ROUNDS = 20
 class Hiring(Rule):
     """Due vacancies (managers every step, others at reviews) get external hires drawn from the
     workforce distributions, with no firm-specific expertise. A manager hire is drawn until the
-    candidate would accept the role (and, under 'stated-preference', says they want to lead)."""
+    candidate would accept the role (and, under 'stated-preference', says they want to lead);
+    after 20 refusals the last candidate is hired anyway, as a post cannot stay empty."""
 
     phase = "hiring"
 
