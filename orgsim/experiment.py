@@ -38,21 +38,24 @@ from orgsim.results import (
     write_run_parts,
 )
 from orgsim.scenario import Scenario
+from orgsim.sweep import apply_point
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One simulation: a policy of the scenario and a replication."""
+    """One simulation: a policy of the scenario, a sweep point and a replication."""
 
     policy_index: int
     policy: str
     replication: int
     seed: int
+    point_index: int = 0
+    point: tuple[tuple[str, Any], ...] = ()
 
     @property
     def id(self) -> str:
         """The run's folder name in the results."""
-        return run_id(self.policy_index, self.replication)
+        return run_id(self.policy_index, self.replication, self.point_index)
 
 
 def replication_seed(root: int, replication: int) -> int:
@@ -65,14 +68,17 @@ def run_specs(scenario: Scenario) -> list[RunSpec]:
     """Every policy x replication of the scenario, policies in scenario order."""
     seeds = [replication_seed(scenario.run.seed, r) for r in range(scenario.run.replications)]
     return [
-        RunSpec(i, name, r, seed)
+        RunSpec(i, name, r, seed, k, tuple(point.items()))
+        for k, point in enumerate(scenario.sweep_points())
         for i, name in enumerate(scenario.policy_names)
         for r, seed in enumerate(seeds)
     ]
 
 
 def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
-    """Run one simulation and return its tables, tagged with policy and replication."""
+    """Run one simulation and return its tables, tagged with policy, replication and point."""
+    if spec.point:
+        scenario = apply_point(scenario, dict(spec.point))
     policy = scenario.policy_spec(spec.policy)
     model = OrgModel(
         scenario.model_params(),
@@ -82,6 +88,8 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
         **resolve_extensions(scenario).model_kwargs(),
     ).run(scenario.run.years)
     tag = {"policy": spec.policy, "replication": spec.replication}
+    if spec.point:
+        tag |= {"point": spec.point_index, **dict(spec.point)}
     summary = model.summary()
     tables = {
         "timeseries": model.timeseries,
@@ -93,11 +101,10 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     return {name: df.assign(**tag)[[*tag, *df.columns]] for name, df in tables.items()}
 
 
-def execute_run(folder: str, scenario_json: dict[str, Any], spec: RunSpec) -> str:
-    """Worker task: simulate one run and store its parts; returns the run id."""
-    scenario = Scenario.model_validate(scenario_json)
-    write_run_parts(Path(folder), spec.id, simulate(scenario, spec))
-    return spec.id
+def execute_run(scenario_json: dict[str, Any], spec: RunSpec) -> tuple[str, dict]:
+    """Worker task: simulate one run; returns its id and tables (stored by the caller, so
+    workers need no shared disk)."""
+    return spec.id, simulate(Scenario.model_validate(scenario_json), spec)
 
 
 # --- executors ----------------------------------------------------------------------------
@@ -217,13 +224,14 @@ def run_experiment(
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())
     write_manifest(folder, manifest)
-    todo = [(str(folder), scenario_json, s) for s in specs if s.id not in done]
+    todo = [(scenario_json, s) for s in specs if s.id not in done]
     count = len(specs) - len(todo)
     if progress:
         progress(count, len(specs))
     try:
         with make_executor(workers) as executor:
-            for rid in executor.map_unordered(execute_run, todo):
+            for rid, tables in executor.map_unordered(execute_run, todo):
+                write_run_parts(folder, rid, tables)
                 manifest["runs"][rid] = "done"
                 count += 1
                 write_manifest(folder, manifest)

@@ -45,9 +45,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def run_id(policy_index: int, replication: int) -> str:
+def run_id(policy_index: int, replication: int, point: int = 0) -> str:
     """Folder name of one run's parts."""
-    return f"p{policy_index:02d}-r{replication:05d}"
+    return f"s{point:05d}-p{policy_index:02d}-r{replication:05d}"
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -38,6 +38,7 @@ from orgsim.parameters import (
     Workforce,
 )
 from orgsim.policies import NAMED_POLICIES
+from orgsim.sweep import Sweep, apply_point
 
 PolicyName = Literal["single-ladder", "nominal-dual-track", "genuine-dual-track",
                      "ask-the-question"]  # fmt: skip
@@ -147,6 +148,7 @@ class Scenario(Section):
     policies: list[PolicySpec] = Field(min_length=1, description="The policies to compare.")
     baseline: str | None = Field(None, description="Name of the baseline policy (default: first).")
     run: RunSettings = Field(default_factory=RunSettings)
+    sweep: Sweep | None = Field(None, description="Parameters to vary across the experiment.")
 
     @model_validator(mode="after")
     def _check_policies(self) -> Scenario:
@@ -168,7 +170,17 @@ class Scenario(Section):
                 hint = difflib.get_close_matches(slot, slots, n=1)
                 also = f"; did you mean {hint[0]}?" if hint else f"; slots: {', '.join(slots)}"
                 raise ValueError(f"rules.{slot}: unknown rule slot{also}")
+        if self.sweep is not None:
+            for point in self.sweep_points():
+                try:
+                    apply_point(self, point)
+                except ValidationError as err:
+                    raise ValueError(f"sweep point {point}: {_first_message(err)}") from None
         return self
+
+    def sweep_points(self) -> list[dict[str, Any]]:
+        """Every sweep point ({path: value}); one empty point when nothing is swept."""
+        return self.sweep.points(self.run.seed) if self.sweep is not None else [{}]
 
     def model_params(self, policy: str | None = None) -> ModelParams:
         """The model parameters of one policy (or the shared ones when ``policy`` is None)."""
@@ -280,7 +292,8 @@ def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -
             lines.append(f"{where} {field}: required field is missing")
         else:
             got = e.get("input")
-            shown = "" if isinstance(got, dict | list) else f" (got {json.dumps(got, default=str)})"
+            scalar = isinstance(got, str | int | float | bool) or got is None
+            shown = f" (got {json.dumps(got)})" if scalar and "input" in e else ""
             msg = e["msg"].removeprefix("Value error, ")
             lines.append(f"{where} {field}: {msg}{shown}{_suggest_value(e)}")
     return "\n".join(lines)

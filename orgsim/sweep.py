@@ -1,0 +1,110 @@
+"""Sweeps: vary scenario parameters, by dotted path, over a grid or a Latin hypercube.
+
+A path names a scenario section and field (``organisation.size``,
+``workforce.share_wanting_to_lead``); a ``policy.<lever>`` path sets that lever on every policy,
+after its own levers, so a swept lever always takes effect. Each sweep point is crossed with
+every policy and replication; replication r shares its seed across points and policies.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+from scipy.stats import qmc
+
+from orgsim.parameters import ModelParams, Section
+
+if TYPE_CHECKING:
+    from orgsim.scenario import Scenario
+
+Value = bool | int | float | str
+
+
+class SweepParameter(Section):
+    """The values of one swept parameter: a list, or a range [low, high]."""
+
+    values: list[Value] | None = Field(None, description="Explicit values (grid or sampled).")
+    low: float | None = Field(None, description="Lower end of a range.")
+    high: float | None = Field(None, description="Upper end of a range.")
+    steps: int = Field(5, ge=2, le=1000, description="Grid points across a range.")
+    integer: bool = Field(False, description="Round sampled values to whole numbers.")
+
+    @model_validator(mode="after")
+    def _values_or_range(self) -> SweepParameter:
+        has_range = self.low is not None and self.high is not None
+        if (self.values is None) == (not has_range):
+            raise ValueError("give either 'values' or both 'low' and 'high'")
+        if has_range and self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+    def grid(self) -> list[Value]:
+        """The grid values of this parameter."""
+        if self.values is not None:
+            return list(self.values)
+        return [self._cast(v) for v in np.linspace(self.low, self.high, self.steps)]
+
+    def scale(self, u: float) -> Value:
+        """The value at quantile ``u`` in [0, 1) of this parameter's range or list."""
+        if self.values is not None:
+            return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
+        return self._cast(self.low + u * (self.high - self.low))
+
+    def _cast(self, v: float) -> Value:
+        return round(float(v)) if self.integer else float(v)
+
+
+class Sweep(Section):
+    """Parameters to vary, crossed with the policies and replications."""
+
+    method: Literal["grid", "latin-hypercube"] = Field("grid", description="How points are made.")
+    samples: int = Field(20, ge=1, le=100_000, description="Points of a Latin hypercube.")
+    parameters: dict[str, SweepParameter] = Field(
+        min_length=1, description="Dotted scenario path -> values or range."
+    )
+
+    @model_validator(mode="after")
+    def _known_paths(self) -> Sweep:
+        for path in self.parameters:
+            check_path(path)
+        return self
+
+    def points(self, seed: int) -> list[dict[str, Value]]:
+        """Every sweep point as {path: value}; a hypercube is seeded by the run seed."""
+        names = list(self.parameters)
+        specs = [self.parameters[n] for n in names]
+        if self.method == "grid":
+            combos = itertools.product(*(s.grid() for s in specs))
+            return [dict(zip(names, c, strict=True)) for c in combos]
+        unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(
+            self.samples
+        )
+        return [{n: s.scale(u) for n, s, u in zip(names, specs, row, strict=True)} for row in unit]
+
+
+def check_path(path: str) -> None:
+    """Raise ValueError unless ``path`` is section.field of the model parameters."""
+    section, _, field = path.partition(".")
+    info = ModelParams.model_fields.get(section)
+    if field not in getattr(info.annotation if info else None, "model_fields", {}):
+        raise ValueError(
+            f"sweep.parameters.{path}: not a parameter path (use section.field, e.g. "
+            "policy.specialist_pay_ratio or organisation.size)"
+        )
+
+
+def apply_point(scenario: Scenario, point: dict[str, Any]) -> Scenario:
+    """The scenario with one sweep point's values set (and no sweep of its own)."""
+    data = scenario.model_dump(mode="json")
+    data["sweep"] = None
+    for path, value in point.items():
+        section, _, field = path.partition(".")
+        if section == "policy":
+            for policy in data["policies"]:
+                policy["levers"] = {**policy.get("levers", {}), field: value}
+        else:
+            data[section] = {**data[section], field: value}
+    return type(scenario).model_validate(data)
