@@ -129,6 +129,9 @@ def run(
     seed: Annotated[int | None, typer.Option(min=0, help="Root random seed.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
     resume: Annotated[bool, typer.Option(help="Complete an interrupted results folder.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
 ) -> None:
@@ -136,7 +139,8 @@ def run(
     from orgsim.experiment import run_experiment
 
     scenario = load_scenario(file)
-    settings = {"replications": replications, "years": years, "seed": seed, "workers": workers}
+    settings = {"replications": replications, "years": years, "seed": seed, "workers": workers,
+                "scheduler": scheduler}  # fmt: skip
     settings = {k: v for k, v in settings.items() if v is not None}
     scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
     folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")

@@ -155,8 +155,46 @@ class LocalExecutor:
                     pending.add(self._pool.submit(fn, *nxt))
 
 
-def make_executor(workers: int | None) -> SerialExecutor | LocalExecutor:
-    """Serial for one worker, local processes otherwise (default: every core)."""
+class DaskExecutor:
+    """Runs tasks on a Dask distributed cluster given its scheduler address.
+
+    A task lost with a dying worker is rerun elsewhere by the scheduler; each run is a pure
+    function of its spec, so a rerun gives the same tables and nothing is duplicated.
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._client = None
+
+    def __enter__(self) -> DaskExecutor:
+        from distributed import Client
+
+        try:
+            self._client = Client(self.address, timeout="20s")
+        except OSError as err:
+            raise ResultsError(f"scheduler {self.address}: cannot connect ({err})") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._client.close()
+
+    def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
+        """Yield ``fn(*task)`` for each task as it finishes anywhere on the cluster."""
+        from distributed import as_completed
+
+        futures = [self._client.submit(fn, *task, pure=False, retries=2) for task in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+
+
+def make_executor(
+    workers: int | None, scheduler: str | None = None
+) -> SerialExecutor | LocalExecutor | DaskExecutor:
+    """A Dask executor given a scheduler address; else serial for one worker, local processes
+    otherwise (default: every core)."""
+    if scheduler:
+        return DaskExecutor(scheduler)
     workers = workers or os.cpu_count() or 1
     return SerialExecutor() if workers == 1 else LocalExecutor(workers)
 
@@ -170,7 +208,8 @@ def versions() -> dict[str, str]:
 
 def result_identity(scenario_json: dict) -> dict:
     """The part of a scenario that determines results (not where or on how many workers)."""
-    run = {k: v for k, v in scenario_json.get("run", {}).items() if k not in ("workers", "output")}
+    where = ("workers", "output", "scheduler")
+    run = {k: v for k, v in scenario_json.get("run", {}).items() if k not in where}
     return scenario_json | {"run": run}
 
 
@@ -205,6 +244,7 @@ def run_experiment(
     resume: bool = False,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> Results:
     """Run every missing policy x replication into ``folder`` and consolidate the tables."""
     folder = Path(folder)
@@ -229,7 +269,7 @@ def run_experiment(
     if progress:
         progress(count, len(specs))
     try:
-        with make_executor(workers) as executor:
+        with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
             for rid, tables in executor.map_unordered(execute_run, todo):
                 write_run_parts(folder, rid, tables)
                 manifest["runs"][rid] = "done"

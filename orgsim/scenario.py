@@ -114,6 +114,9 @@ class RunSettings(Section):
     output: str | None = Field(None, description="Results folder (default results/<name>).")
     workers: int | None = Field(None, description="Local processes (default: all cores).",
                                 ge=1)  # fmt: skip
+    scheduler: str | None = Field(
+        None, description="Dask scheduler address (tcp://host:port) to run on a cluster."
+    )
 
 
 class Scenario(Section):

@@ -106,3 +106,35 @@ def test_resume_refuses_a_different_scenario(tmp_path: Path) -> None:
     other = load_scenario(write_tiny(tmp_path, replications=2))
     with pytest.raises(ResultsError, match="different scenario"):
         run_experiment(other, out, workers=1, resume=True)
+
+
+@pytest.mark.slow
+def test_dask_cluster_survives_a_dying_worker(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from distributed import Client, LocalCluster
+
+    scenario = load_scenario(write_tiny(tmp_path, size=300, years=2, replications=5))
+    run_experiment(scenario, tmp_path / "local", workers=1)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        pids = list(client.run(os.getpid).values())
+        killed = []
+
+        def kill_one_worker(done: int, total: int) -> None:
+            if done == 2 and not killed:
+                os.kill(pids[0], signal.SIGKILL)
+                killed.append(pids[0])
+
+        run_experiment(
+            scenario, tmp_path / "dask", scheduler=cluster.scheduler_address,
+            progress=kill_one_worker,
+        )  # fmt: skip
+    assert killed
+    local, dask = tables(tmp_path / "local"), tables(tmp_path / "dask")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(local[name], dask[name], obj=name)
+    assert len(local["summary"].groupby(["policy", "replication"])) == 10  # none lost or doubled
