@@ -27,7 +27,7 @@ from rich.table import Table
 from orgsim.extensions import check_extensions
 from orgsim.metrics import KEY_MEASURES, MEASURES
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
-from orgsim.results import ResultsError, compare, load
+from orgsim.results import ResultsError, compare_points, load, swept_parameters
 from orgsim.rules.loading import RuleReferenceError
 from orgsim.scenario import RunSettings, ScenarioError, json_schema, load_scenario
 
@@ -197,11 +197,17 @@ def comparison(results, measures: tuple[str, ...] | None = KEY_MEASURES) -> pd.D
     summary = results.table("summary")
     if measures is not None:
         summary = summary[summary["measure"].isin(measures)]
-    return compare(summary, results.baseline, results.policies)
+    return compare_points(summary, results.baseline, results.policies)
 
 
 def print_comparison(table: pd.DataFrame, baseline: str) -> None:
-    """Render the comparison as a rich table: one row per measure, one column per policy."""
+    """Render the comparison as rich tables: one row per measure (per sweep point), one
+    column per policy."""
+    params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
+    if params:
+        for measure, block in table.groupby("measure", sort=False):
+            print_sweep(block, measure, params, baseline)
+        return
     policies = list(dict.fromkeys(table["policy"]))
     grid = Table(title="Mean at the horizon [95% CI]; paired difference from the baseline")
     grid.add_column("measure")
@@ -210,13 +216,36 @@ def print_comparison(table: pd.DataFrame, baseline: str) -> None:
     for measure, block in table.groupby("measure", sort=False):
         meta = MEASURES.get(measure)
         cells = [f"{meta.label if meta else measure}\n[dim]{meta.unit if meta else ''}[/]"]
-        for _, r in block.set_index("policy").loc[policies].iterrows():
-            cell = f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
-            if r.name != baseline:
-                diff = f"{r['diff']:+.3g} [{r['diff_ci_low']:+.3g}, {r['diff_ci_high']:+.3g}]"
-                cell += f"\n[dim]diff {diff}[/]"
-            cells.append(cell)
+        for _, r in block.set_index("policy").loc[policies].reset_index().iterrows():
+            cells.append(cell(r, baseline))
         grid.add_row(*cells)
+    out.print(grid)
+
+
+COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
+
+
+def cell(row: pd.Series, baseline: str) -> str:
+    """'mean [low, high]' and, off the baseline, the paired difference below it."""
+    text = f"{row['mean']:.3g} [{row['ci_low']:.3g}, {row['ci_high']:.3g}]"
+    if row["policy"] != baseline:
+        diff = f"{row['diff']:+.3g} [{row['diff_ci_low']:+.3g}, {row['diff_ci_high']:+.3g}]"
+        text += f"\n[dim]diff {diff}[/]"
+    return text
+
+
+def print_sweep(block: pd.DataFrame, measure: str, params: list[str], baseline: str) -> None:
+    """One table for a measure: a row per sweep point, a column per policy."""
+    meta = MEASURES.get(measure)
+    title = f"{meta.label} ({meta.unit})" if meta else measure
+    policies = list(dict.fromkeys(block["policy"]))
+    grid = Table(title=f"{title}: mean [95% CI] against the swept parameters")
+    for name in [*(p.rpartition(".")[2] for p in params), *policies]:
+        grid.add_column(name, justify="right")
+    for _, point in block.groupby("point", sort=True):
+        rows = point.set_index("policy").loc[policies].reset_index()
+        grid.add_row(*[f"{rows.iloc[0][p]:.4g}" for p in params],
+                     *[cell(r, baseline) for _, r in rows.iterrows()])  # fmt: skip
     out.print(grid)
 
 

@@ -199,6 +199,27 @@ def compare(summary: pd.DataFrame, baseline: str, policies: list[str]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+SUMMARY_COLUMNS = ("policy", "replication", "measure", "value")
+
+
+def swept_parameters(summary: pd.DataFrame) -> list[str]:
+    """The swept parameter columns of a summary table (empty without a sweep)."""
+    return [c for c in summary.columns if c not in SUMMARY_COLUMNS and c != "point"]
+
+
+def compare_points(summary: pd.DataFrame, baseline: str, policies: list[str]) -> pd.DataFrame:
+    """``compare`` at every sweep point, with the point's parameter values as columns."""
+    params = swept_parameters(summary)
+    if not params:
+        return compare(summary, baseline, policies)
+    parts = []
+    for point, block in summary.groupby("point", sort=True):
+        values = block.iloc[0][params].to_dict()
+        parts.append(compare(block, baseline, policies).assign(point=point, **values))
+    table = pd.concat(parts, ignore_index=True)
+    return table[["point", *params, *table.columns[: -len(params) - 1]]]
+
+
 def timeseries_bands(ts: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Per policy and month: the mean of ``measure`` over replications and its 95% band."""
     grouped = ts.groupby(["policy", "month"], sort=False)[measure]
