@@ -144,17 +144,15 @@ def run(
     settings = {k: v for k, v in settings.items() if v is not None}
     scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
     folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")
-    total = len(scenario.policies) * scenario.run.replications
     runs = f"{len(scenario.policies)} policies x {scenario.run.replications} replications"
+    points = len(scenario.sweep_points())
+    runs += f" x {points} sweep points" if scenario.sweep else ""
     out.print(f"[bold]{scenario.name}[/]: {runs}, {scenario.run.years:g} years -> {folder}")
-    with Progress(
-        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("eta"), TimeRemainingColumn(), console=err, transient=False,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("runs", total=total)
+    with progress_bar() as bar:
+        task = bar.add_task("runs", total=None)
         results = run_experiment(
             scenario, folder, scenario.run.workers, resume, force,
-            progress=lambda done, _total: bar.update(task, completed=done),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
     print_comparison(comparison(results), results.baseline)
     out.print(f"results: {folder}  (orgsim summarize {folder} | orgsim dashboard)")
@@ -180,6 +178,73 @@ def summarize(
         print(table.to_markdown(index=False, floatfmt=".4g"))
     else:
         print_comparison(table, results.baseline)
+
+
+class SensitivityMethod(StrEnum):
+    """Global sensitivity methods."""
+
+    morris = "morris"
+    sobol = "sobol"
+
+
+@app.command()
+@friendly_errors
+def sensitivity(
+    file: ScenarioFile,
+    method: Annotated[
+        SensitivityMethod, typer.Option(help="Morris screening or Sobol indices.")
+    ] = SensitivityMethod.morris,
+    samples: Annotated[
+        int, typer.Option(min=2, help="Morris trajectories / Sobol base samples.")
+    ] = 10,
+    policy: Annotated[str | None, typer.Option(help="Policy compared with the baseline.")] = None,
+    replications: Annotated[int | None, typer.Option(min=1, help="Replications per world.")] = None,
+    years: Annotated[float | None, typer.Option(min=0.1, help="Simulated years per run.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
+    resume: Annotated[bool, typer.Option(help="Complete an interrupted analysis.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+) -> None:
+    """How robust is a policy's advantage? Sensitivity indices over the scenario's
+    uncertainties, the share of worlds where the policy wins, and what flips the verdict."""
+    from orgsim.sensitivity import run_sensitivity
+
+    scenario = load_scenario(file)
+    settings = {"replications": replications, "years": years}
+    settings = {k: v for k, v in settings.items() if v is not None}
+    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
+    folder = out_dir or Path(f"results/{scenario.name}-{method.value}")
+    with progress_bar() as bar:
+        task = bar.add_task("runs", total=None)
+        result = run_sensitivity(
+            scenario, folder, policy, method.value, samples, workers or scenario.run.workers,
+            force, resume, lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
+    print_sensitivity(result)
+    out.print(f"saved: {folder}/sensitivity.parquet, robustness.parquet, rules.json")
+
+
+def print_sensitivity(result) -> None:
+    """Indices, the share of worlds won, and the verdict rules, as rich tables."""
+    idx = result.indices
+    value_cols = [c for c in idx.columns if c not in ("measure", "parameter", "method", "policy")]
+    grid = Table(
+        title=f"Sensitivity of {idx['policy'].iloc[0]} - baseline ({idx['method'].iloc[0]})"
+    )
+    for col in ["measure", "parameter", *value_cols]:
+        grid.add_column(col, justify="left" if col in ("measure", "parameter") else "right")
+    for _, r in idx.iterrows():
+        grid.add_row(r["measure"], r["parameter"], *[f"{r[c]:.3g}" for c in value_cols])
+    out.print(grid)
+    rob = Table(title="Share of sampled worlds in which the policy beats the baseline")
+    rob.add_column("measure")
+    rob.add_column("share better", justify="right")
+    for _, r in result.robustness.iterrows():
+        rob.add_row(r["measure"], f"{r['share_better']:.0%} of {r['worlds']}")
+    out.print(rob)
+    for measure, rule in result.rules.items():
+        if "\n" in rule:
+            out.print(f"[bold]{measure}[/]: when the verdict flips\n{rule}")
 
 
 @app.command()
@@ -220,6 +285,12 @@ def print_comparison(table: pd.DataFrame, baseline: str) -> None:
             cells.append(cell(r, baseline))
         grid.add_row(*cells)
     out.print(grid)
+
+
+def progress_bar() -> Progress:
+    """Runs done, elapsed time and an estimate of the time left, on stderr."""
+    return Progress(TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("eta"), TimeRemainingColumn(), console=err)  # fmt: skip
 
 
 COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")

@@ -7,6 +7,7 @@ scenario, the policy and r, so results are identical whatever the executor or wo
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import shutil
@@ -101,10 +102,16 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     return {name: df.assign(**tag)[[*tag, *df.columns]] for name, df in tables.items()}
 
 
-def execute_run(scenario_json: dict[str, Any], spec: RunSpec) -> tuple[str, dict]:
+@functools.lru_cache(maxsize=4)
+def _scenario(scenario_text: str) -> Scenario:
+    """A worker validates each experiment's scenario once, not once per run."""
+    return Scenario.model_validate_json(scenario_text)
+
+
+def execute_run(scenario_text: str, spec: RunSpec) -> tuple[str, dict]:
     """Worker task: simulate one run; returns its id and tables (stored by the caller, so
     workers need no shared disk)."""
-    return spec.id, simulate(Scenario.model_validate(scenario_json), spec)
+    return spec.id, simulate(_scenario(scenario_text), spec)
 
 
 # --- executors ----------------------------------------------------------------------------
@@ -264,7 +271,8 @@ def run_experiment(
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())
     write_manifest(folder, manifest)
-    todo = [(scenario_json, s) for s in specs if s.id not in done]
+    text = scenario.model_dump_json()
+    todo = [(text, s) for s in specs if s.id not in done]
     count = len(specs) - len(todo)
     if progress:
         progress(count, len(specs))

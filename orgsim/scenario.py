@@ -38,7 +38,7 @@ from orgsim.parameters import (
     Workforce,
 )
 from orgsim.policies import NAMED_POLICIES
-from orgsim.sweep import Sweep, apply_point
+from orgsim.sweep import Sweep, SweepParameter, apply_point, check_path
 
 PolicyName = Literal["single-ladder", "nominal-dual-track", "genuine-dual-track",
                      "ask-the-question"]  # fmt: skip
@@ -152,6 +152,10 @@ class Scenario(Section):
     baseline: str | None = Field(None, description="Name of the baseline policy (default: first).")
     run: RunSettings = Field(default_factory=RunSettings)
     sweep: Sweep | None = Field(None, description="Parameters to vary across the experiment.")
+    uncertainties: dict[str, SweepParameter] = Field(
+        default_factory=dict,
+        description="Uncertain parameters (dotted path -> low/high) for `orgsim sensitivity`.",
+    )
 
     @model_validator(mode="after")
     def _check_policies(self) -> Scenario:
@@ -173,6 +177,10 @@ class Scenario(Section):
                 hint = difflib.get_close_matches(slot, slots, n=1)
                 also = f"; did you mean {hint[0]}?" if hint else f"; slots: {', '.join(slots)}"
                 raise ValueError(f"rules.{slot}: unknown rule slot{also}")
+        for path, spec in self.uncertainties.items():
+            check_path(path)
+            if spec.low is None:
+                raise ValueError(f"uncertainties.{path}: give a range (low, high), not values")
         if self.sweep is not None:
             for point in self.sweep_points():
                 try:
@@ -183,7 +191,7 @@ class Scenario(Section):
 
     def sweep_points(self) -> list[dict[str, Any]]:
         """Every sweep point ({path: value}); one empty point when nothing is swept."""
-        return self.sweep.points(self.run.seed) if self.sweep is not None else [{}]
+        return self.sweep.generate(self.run.seed) if self.sweep is not None else [{}]
 
     def model_params(self, policy: str | None = None) -> ModelParams:
         """The model parameters of one policy (or the shared ones when ``policy`` is None)."""

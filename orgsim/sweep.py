@@ -60,22 +60,31 @@ class SweepParameter(Section):
 class Sweep(Section):
     """Parameters to vary, crossed with the policies and replications."""
 
-    method: Literal["grid", "latin-hypercube"] = Field("grid", description="How points are made.")
+    method: Literal["grid", "latin-hypercube", "points"] = Field(
+        "grid", description="How points are made ('points': the explicit list in 'points')."
+    )
     samples: int = Field(20, ge=1, le=100_000, description="Points of a Latin hypercube.")
     parameters: dict[str, SweepParameter] = Field(
         min_length=1, description="Dotted scenario path -> values or range."
+    )
+    points: list[dict[str, Value]] | None = Field(
+        None, description="Explicit points (method 'points'), e.g. a sensitivity design."
     )
 
     @model_validator(mode="after")
     def _known_paths(self) -> Sweep:
         for path in self.parameters:
             check_path(path)
+        if (self.method == "points") != (self.points is not None):
+            raise ValueError("method 'points' goes with a 'points' list, and only with it")
         return self
 
-    def points(self, seed: int) -> list[dict[str, Value]]:
+    def generate(self, seed: int) -> list[dict[str, Value]]:
         """Every sweep point as {path: value}; a hypercube is seeded by the run seed."""
         names = list(self.parameters)
         specs = [self.parameters[n] for n in names]
+        if self.method == "points":
+            return [dict(p) for p in self.points]
         if self.method == "grid":
             combos = itertools.product(*(s.grid() for s in specs))
             return [dict(zip(names, c, strict=True)) for c in combos]

@@ -1,0 +1,162 @@
+"""Global sensitivity and robustness of a policy's advantage over the baseline.
+
+The scenario's ``uncertainties`` (dotted path -> low/high) span the plausible worlds. SALib
+draws a design over them (Morris screening by default, Sobol on request); each design point is
+run under the baseline and the compared policy with common random numbers, and the output is
+the paired difference in each key measure. Results: SALib's indices with confidence intervals,
+the share of worlds in which the policy beats the baseline, and a depth-2 decision tree that
+says which parameter ranges flip the verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from sklearn.tree import DecisionTreeClassifier, export_text
+
+from orgsim.experiment import run_experiment
+from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.results import Results, atomic_write_text, write_table
+from orgsim.scenario import Scenario, ScenarioError
+from orgsim.sweep import Sweep
+
+Method = Literal["morris", "sobol"]
+
+
+@dataclass
+class Sensitivity:
+    """Indices per (measure, parameter), robustness per measure, and the verdict rules."""
+
+    indices: pd.DataFrame
+    robustness: pd.DataFrame
+    rules: dict[str, str]
+
+
+def problem(scenario: Scenario) -> dict:
+    """The SALib problem of the scenario's uncertainties."""
+    if not scenario.uncertainties:
+        raise ScenarioError(
+            "uncertainties: none given; add e.g. `uncertainties: {workforce.share_wanting_to_lead: "
+            "{low: 0.15, high: 0.47}}` to the scenario"
+        )
+    names = list(scenario.uncertainties)
+    bounds = [[u.low, u.high] for u in scenario.uncertainties.values()]
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+def design(scenario: Scenario, method: Method, samples: int) -> np.ndarray:
+    """The sample matrix: Morris trajectories or Saltelli/Sobol points."""
+    prob, seed = problem(scenario), scenario.run.seed
+    if method == "morris":
+        return morris_sample.sample(prob, samples, num_levels=4, seed=seed)
+    return sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
+
+
+def design_scenario(scenario: Scenario, policy: str, x: np.ndarray) -> Scenario:
+    """The experiment: baseline and ``policy`` at every design point."""
+    if policy not in scenario.policy_names or policy == scenario.baseline:
+        raise ScenarioError(f"--policy: {policy!r} must be a non-baseline policy of the scenario")
+    names = list(scenario.uncertainties)
+    ints = [scenario.uncertainties[n].integer for n in names]
+    points = [
+        {n: (round(float(v)) if i else float(v)) for n, v, i in zip(names, row, ints, strict=True)}
+        for row in x
+    ]
+    sweep = Sweep(method="points", parameters=scenario.uncertainties, points=points)
+    keep = [scenario.policy_spec(scenario.baseline), scenario.policy_spec(policy)]
+    return scenario.model_copy(update={"sweep": sweep, "policies": keep})
+
+
+def paired_outputs(results: Results, policy: str, measures: tuple[str, ...]) -> pd.DataFrame:
+    """Per design point and measure: mean over replications of policy - baseline."""
+    s = results.table("summary")
+    s = s[s["measure"].isin(measures)]
+    wide = s.pivot_table(index=["point", "replication", "measure"], columns="policy",
+                         values="value", dropna=False)  # fmt: skip
+    diff = (wide[policy] - wide[results.baseline]).groupby(["point", "measure"]).mean()
+    return diff.unstack("measure").sort_index()
+
+
+def analyse(prob: dict, x: np.ndarray, y: pd.DataFrame, method: Method, seed: int) -> pd.DataFrame:
+    """SALib indices with 95% confidence intervals, one row per measure and parameter."""
+    rows = []
+    for measure in y.columns:
+        out = y[measure].to_numpy()
+        if np.isnan(out).any():
+            continue  # a measure undefined in some worlds (e.g. no specialists) has no index
+        if method == "morris":
+            res = morris_analyze.analyze(prob, x, out, conf_level=0.95, num_levels=4, seed=seed)
+            cols = {"mu_star": "mu_star", "mu_star_conf": "mu_star_conf", "sigma": "sigma"}
+        else:
+            res = sobol_analyze.analyze(prob, out, calc_second_order=False, seed=seed)
+            cols = {"S1": "S1", "S1_conf": "S1_conf", "ST": "ST", "ST_conf": "ST_conf"}
+        for i, name in enumerate(prob["names"]):
+            rows.append({"measure": measure, "parameter": name,
+                         **{k: float(res[v][i]) for k, v in cols.items()}})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def beats(y: pd.DataFrame) -> pd.DataFrame:
+    """Whether the policy is better than the baseline at each point, per measure."""
+    out = {}
+    for measure in y.columns:
+        better = MEASURES[measure].better if measure in MEASURES else "neither"
+        if better != "neither":
+            out[measure] = y[measure] > 0 if better == "higher" else y[measure] < 0
+    return pd.DataFrame(out)
+
+
+def verdict_rules(x: np.ndarray, wins: pd.DataFrame, names: list[str]) -> dict[str, str]:
+    """A depth-2 decision tree per measure: which parameter ranges flip the verdict."""
+    rules = {}
+    for measure in wins.columns:
+        labels = wins[measure].to_numpy()
+        if labels.all() or not labels.any():
+            rules[measure] = "same verdict in every sampled world"
+            continue
+        tree = DecisionTreeClassifier(max_depth=2, min_samples_leaf=3, random_state=0)
+        tree.fit(x, labels)
+        text = export_text(tree, feature_names=names, class_names=["worse", "better"])
+        rules[measure] = text.replace("class: ", "")
+    return rules
+
+
+def run_sensitivity(
+    scenario: Scenario,
+    folder: Path,
+    policy: str | None = None,
+    method: Method = "morris",
+    samples: int = 10,
+    workers: int | None = None,
+    force: bool = False,
+    resume: bool = False,
+    progress=None,
+) -> Sensitivity:
+    """Run the design and analyse it; saves sensitivity.parquet, robustness.parquet and
+    rules.json in ``folder`` beside the usual results tables."""
+    policy = policy or next(p for p in scenario.policy_names if p != scenario.baseline)
+    x = design(scenario, method, samples)
+    experiment = design_scenario(scenario, policy, x)
+    results = run_experiment(experiment, folder, workers, resume, force, progress)
+    y = paired_outputs(results, policy, KEY_MEASURES)
+    x = x[y.index.to_numpy()]
+    prob = problem(scenario)
+    indices = analyse(prob, x, y, method, scenario.run.seed).assign(method=method, policy=policy)
+    wins = beats(y)
+    robustness = pd.DataFrame({"measure": wins.columns, "policy": policy,
+                               "share_better": wins.mean().to_numpy(),
+                               "worlds": len(wins)})  # fmt: skip
+    rules = verdict_rules(x, wins, prob["names"])
+    write_table(indices, folder / "sensitivity.parquet")
+    write_table(robustness, folder / "robustness.parquet")
+    atomic_write_text(folder / "rules.json", json.dumps(rules, indent=2))
+    return Sensitivity(indices, robustness, rules)

@@ -1,0 +1,83 @@
+"""Sensitivity and robustness: SALib designs, indices with intervals, verdict rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from orgsim.cli import app
+from orgsim.scenario import ScenarioError, parse_scenario
+from orgsim.sensitivity import design, run_sensitivity, verdict_rules
+
+SCENARIO = """\
+name: sens
+organisation: {size: 150}
+policies:
+  - {name: single-ladder, base: single-ladder}
+  - {name: dual, base: genuine-dual-track}
+uncertainties:
+  workforce.share_wanting_to_lead: {low: 0.15, high: 0.47}
+  engagement.parity_weight: {low: 0.1, high: 0.5}
+run: {years: 2, replications: 1, seed: 4}
+"""
+
+
+def test_morris_indices_robustness_and_files(tmp_path: Path) -> None:
+    scenario = parse_scenario(SCENARIO)
+    result = run_sensitivity(scenario, tmp_path / "m", samples=4, workers=1)
+    idx = result.indices.set_index(["measure", "parameter"])
+    assert {"mu_star", "mu_star_conf", "sigma"} <= set(idx.columns)
+    assert (idx["mu_star"] >= 0).all() and (idx["mu_star_conf"] >= 0).all()
+    # Under a genuine dual track (equal pay, no stigma, no step-backs) the parity weight
+    # multiplies zero for everyone: its elementary effects are exactly zero.
+    assert (idx.xs("engagement.parity_weight", level="parameter")["mu_star"] == 0).all()
+    assert idx.loc[("reluctant_manager_share", "workforce.share_wanting_to_lead"), "mu_star"] > 0
+    rob = result.robustness
+    assert rob["worlds"].eq(4 * 3).all() and rob["share_better"].between(0, 1).all()
+    saved = pd.read_parquet(tmp_path / "m" / "sensitivity.parquet")
+    assert len(saved) == len(result.indices)
+    assert (tmp_path / "m" / "rules.json").is_file()
+
+
+def test_sobol_design_and_indices(tmp_path: Path) -> None:
+    scenario = parse_scenario(SCENARIO)
+    assert design(scenario, "sobol", 4).shape == (4 * (2 + 2), 2)
+    result = run_sensitivity(scenario, tmp_path / "s", method="sobol", samples=4, workers=1)
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(result.indices.columns)
+
+
+def test_verdict_rules_find_the_flipping_parameter() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (60, 2))
+    wins = pd.DataFrame({"engagement": x[:, 1] > 0.6, "team_output": np.ones(60, bool)})
+    rules = verdict_rules(x, wins, ["noise", "pay"])
+    assert "pay <= 0.6" in rules["engagement"] and "better" in rules["engagement"]
+    assert rules["team_output"] == "same verdict in every sampled world"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.split("uncertainties:")[0] + "run: {years: 1}\n", "uncertainties: none"),
+        (lambda s: s.replace("{low: 0.1, high: 0.5}", "{values: [0.1]}"), "give a range"),
+    ],
+)
+def test_bad_uncertainties(tmp_path: Path, change, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        run_sensitivity(parse_scenario(change(SCENARIO)), tmp_path / "x", samples=2, workers=1)
+
+
+def test_cli_sensitivity(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    args = ["sensitivity", str(path), "--samples", "2", "--out", str(tmp_path / "o"),
+            "--workers", "1", "--years", "1"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "mu_star" in result.output and "beats the baseline" in result.output
+    bad = CliRunner().invoke(app, [*args, "--policy", "single-ladder", "--force"])
+    assert bad.exit_code == 2 and "non-baseline policy" in bad.output
