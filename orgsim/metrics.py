@@ -168,95 +168,111 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     return float(np.corrcoef(wf.pre_promotion_performance[rows], team_mean[rows])[0, 1])
 
 
-def core_measures(model: OrgModel) -> dict[str, float]:
+@dataclass(frozen=True)
+class Cells:
+    """Sums per (grade, role) cell of the chart for one step: the measures by role and grade
+    and the structure table all come from these few bincounts."""
+
+    positions: np.ndarray
+    count: np.ndarray
+    engagement: np.ndarray
+    engaged: np.ndarray
+    reluctant: np.ndarray
+    skill: np.ndarray
+
+    @staticmethod
+    def of(model: OrgModel, cell: np.ndarray, size: int) -> Cells:
+        """The cell sums of the model now; ``cell`` maps each position to its cell."""
+        wf, p = model.workforce, model.params
+        occ = wf.occupied
+        c = cell[occ]
+
+        def total(weights: np.ndarray | None = None) -> np.ndarray:
+            return np.bincount(c, weights=weights, minlength=size)
+
+        e = wf.engagement[occ]
+        return Cells(
+            positions=np.bincount(cell, minlength=size),
+            count=total(),
+            engagement=total(e),
+            engaged=total(e >= p.engagement.engaged_threshold),
+            reluctant=total(wf.motivation[occ] < p.promotion.reluctance_threshold),
+            skill=total(wf.skill[occ]),
+        )
+
+    def mean(self, values: np.ndarray, mask: np.ndarray) -> float:
+        """Sum of ``values`` over the cells in ``mask``, per person in them."""
+        n = self.count[mask].sum()
+        return float(values[mask].sum() / n) if n else float("nan")
+
+
+def core_measures(model: OrgModel, cells: Cells, cell_role: np.ndarray, cell_grade: np.ndarray):
     """Every built-in measure for the current step (flows annualised)."""
     wf, h, p = model.workforce, model.hierarchy, model.params
-    occ = wf.occupied
-    n = max(int(occ.sum()), 1)
+    n = max(int(cells.count.sum()), 1)
     per_year = 12 / model.step_months
     flows = model.flows
-    e = wf.engagement
-    mgr = occ & (h.role == MANAGER)
-    reluctant = mgr & (wf.motivation < p.promotion.reluctance_threshold)
+    mgr_cells = cell_role == MANAGER
+    mgr = wf.occupied & (h.role == MANAGER)
     recent = mgr & (
         ((wf.promoted_month >= 0) & (wf.promoted_month >= model.month - 24))
         | ((wf.hire_month > 0) & (wf.hire_month >= model.month - 24))
     )
-    practises = occ & (h.role != MANAGER)
-    expertise = model.expertise()
-    skill_total = wf.skill[occ].sum()
     output = team_output_by_member(model)
-    pay = p.organisation.pay_step ** (h.grade - 1.0)
-    pay = np.where(h.role == SPECIALIST, pay * p.policy.specialist_pay_ratio, pay)
-    n_practitioner_positions = max(int((h.role != MANAGER).sum()), 1)
-    top_quartile_n = max(n / 4, 1)
+    expertise = np.where(wf.occupied & (h.role != MANAGER), model.expertise(), 0.0)
+    pay = p.organisation.pay_step ** (cell_grade - 1.0)
+    pay = np.where(cell_role == SPECIALIST, pay * p.policy.specialist_pay_ratio, pay)
+    practitioner_positions = max(int(cells.positions[~mgr_cells].sum()), 1)
+    quality = wf.manager_quality[mgr]
     return {
-        "engagement": float(e[occ].mean()),
-        "engaged_share": float((e[occ] >= p.engagement.engaged_threshold).mean()),
-        "engagement_ic": _mean(e, occ & (h.role == IC)),
-        "engagement_specialist": _mean(e, occ & (h.role == SPECIALIST)),
-        "engagement_manager": _mean(e, mgr),
-        "middle_manager_engagement": _mean(e, mgr & (h.grade < h.grades)),
+        "engagement": float(cells.engagement.sum() / n),
+        "engaged_share": float(cells.engaged.sum() / n),
+        "engagement_ic": cells.mean(cells.engagement, cell_role == IC),
+        "engagement_specialist": cells.mean(cells.engagement, cell_role == SPECIALIST),
+        "engagement_manager": cells.mean(cells.engagement, mgr_cells),
+        "middle_manager_engagement": cells.mean(
+            cells.engagement, mgr_cells & (cell_grade < h.grades)
+        ),
         "voluntary_turnover": flows["exits"] / n * per_year,
-        "regretted_turnover": flows["regretted_exits"] / top_quartile_n * per_year,
+        "regretted_turnover": flows["regretted_exits"] / max(n / 4, 1) * per_year,
         "reluctant_manager_turnover": flows["reluctant_manager_exits"]
         / max(model.reluctant_managers_before, 1)
         * per_year,
-        "reluctant_manager_share": reluctant.sum() / max(mgr.sum(), 1),
+        "reluctant_manager_share": float(
+            cells.reluctant[mgr_cells].sum() / max(cells.count[mgr_cells].sum(), 1)
+        ),
         "new_manager_reluctant_share": _mean(
             wf.motivation < p.promotion.reluctance_threshold, recent
         ),
-        "manager_quality": _mean(wf.manager_quality, mgr & ~np.isnan(wf.manager_quality)),
+        "manager_quality": float(np.nanmean(quality)) if np.isfinite(quality).any() else np.nan,
         "expertise_walked_out": flows["expertise_walked_out"] / n * 100 * per_year,
-        "expertise_idle_in_management": float(wf.skill[mgr].sum() / skill_total),
-        "technical_capability": float(expertise[practises].sum() / n_practitioner_positions),
-        "team_output": float(output.sum() / n_practitioner_positions),
+        "expertise_idle_in_management": float(
+            cells.skill[mgr_cells].sum() / max(cells.skill.sum(), 1e-12)
+        ),
+        "technical_capability": float(expertise.sum() / practitioner_positions),
+        "team_output": float(output.sum() / practitioner_positions),
         "peter_signature": peter_signature(model, output),
-        "headcount": float(occ.sum()),
-        "vacancies": float((~occ).sum()),
+        "headcount": float(cells.count.sum()),
+        "vacancies": float(cells.positions.sum() - cells.count.sum()),
         "hires": flows["hires"] * per_year,
         "exits": flows["exits"] * per_year,
         "retirements": flows["retirements"] * per_year,
         "promotions_to_manager": flows["promotions_to_manager"] * per_year,
         "promotions_to_specialist": flows["promotions_to_specialist"] * per_year,
         "step_backs": flows["step_backs"] * per_year,
-        "pay_bill": float(pay[occ].sum() * 12),
+        "pay_bill": float((pay * cells.count).sum() * 12),
         "coaching_cost": flows["coached"] * p.policy.coaching_cost * per_year,
     }
 
 
-def structure(model: OrgModel) -> dict[str, np.ndarray]:
-    """Headcount, mean engagement and reluctant count per (grade, role) for this step."""
-    wf, h = model.workforce, model.hierarchy
-    occ = wf.occupied
-    cell = (h.grade.astype(np.int64) - 1) * 3 + h.role
-    size = h.grades * 3
-    count = np.bincount(cell[occ], minlength=size)
-    eng = np.bincount(cell[occ], weights=wf.engagement[occ], minlength=size)
-    tau = model.params.promotion.reluctance_threshold
-    rel = np.bincount(cell[occ], weights=wf.motivation[occ] < tau, minlength=size)
-    positions = np.bincount(cell, minlength=size)
-    keep = positions > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_eng = eng / count
-    return {
-        "month": np.full(keep.sum(), model.month, dtype=np.int32),
-        "grade": (np.arange(size) // 3 + 1)[keep],
-        "role": np.array(ROLE_NAMES)[np.arange(size) % 3][keep],
-        "positions": positions[keep],
-        "headcount": count[keep],
-        "engagement": mean_eng[keep],
-        "reluctant": rel[keep].astype(np.int64),
-    }
-
-
 class Recorder:
-    """Collects the measures and the structure each step into DataFrames."""
+    """Collects the measures and the per-cell sums each step; DataFrames on demand."""
 
     def __init__(self, extra: dict[str, Measure] | None = None) -> None:
         self.extra = extra or {}
         self._rows: list[dict[str, float]] = []
-        self._structure: list[dict[str, np.ndarray]] = []
+        self._cells: list[tuple[int, Cells]] = []
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray, int] | None = None
 
     @property
     def measures(self) -> dict[str, Measure]:
@@ -264,20 +280,42 @@ class Recorder:
         return MEASURES | self.extra
 
     def record(self, model: OrgModel) -> None:
-        """Append this step's measures and structure."""
-        row = {"month": model.month, **core_measures(model)}
+        """Append this step's measures and cell sums."""
+        if self._layout is None:  # the chart is fixed for the run
+            h = model.hierarchy
+            size = h.grades * 3
+            cell = (h.grade.astype(np.int64) - 1) * 3 + h.role
+            self._layout = (cell, np.arange(size) % 3, np.arange(size) // 3 + 1, size)
+        cell, cell_role, cell_grade, size = self._layout
+        cells = Cells.of(model, cell, size)
+        row = {"month": model.month, **core_measures(model, cells, cell_role, cell_grade)}
         for name, measure in self.extra.items():
             row[name] = float(measure.compute(model))
         self._rows.append(row)
-        self._structure.append(structure(model))
+        self._cells.append((model.month, cells))
 
     def timeseries(self) -> pd.DataFrame:
         """One row per recorded step, one column per measure."""
         return pd.DataFrame(self._rows)
 
     def structure_frame(self) -> pd.DataFrame:
-        """One row per step, grade and role."""
-        return pd.concat([pd.DataFrame(s) for s in self._structure], ignore_index=True)
+        """Headcount, mean engagement and reluctant count per step, grade and role."""
+        _, cell_role, cell_grade, _ = self._layout
+        frames = []
+        for month, c in self._cells:
+            keep = c.positions > 0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean_eng = c.engagement / c.count
+            frames.append(pd.DataFrame({
+                "month": np.full(keep.sum(), month, dtype=np.int32),
+                "grade": cell_grade[keep],
+                "role": np.array(ROLE_NAMES)[cell_role[keep]],
+                "positions": c.positions[keep],
+                "headcount": c.count[keep],
+                "engagement": mean_eng[keep],
+                "reluctant": c.reluctant[keep].astype(np.int64),
+            }))  # fmt: skip
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self, step_months: int) -> dict[str, float]:
         """Each measure summarised over the final year (or at the horizon)."""

@@ -62,10 +62,15 @@ class OrgModel(mesa.Model):
         self._streams: dict[str, np.random.Generator] = {}
         self._attribute_drawers: dict[str, Callable] = {}
         self._positions = self._index_positions()
+        self._grade_rows = {
+            int(g): np.flatnonzero(self.hierarchy.grade == g)
+            for g in np.unique(self.hierarchy.grade)
+        }
         self._employees: dict[int, Employee] | None = None
         for rule in [*self.components.values(), *self.phases]:
             rule.setup(self)
         self._populate()
+        self._rate_managers()
         self.recorder = Recorder({m.name: m for m in measures or []})
         self.recorder.record(self)
 
@@ -148,6 +153,16 @@ class OrgModel(mesa.Model):
             self._streams[name] = np.random.default_rng(seq)
         return self._streams[name]
 
+    def monthly_stream(self, name: str) -> np.random.Generator:
+        """A fresh stream for (mechanism, month): draws a policy skips in one month do not
+        shift the draws of later months, so paired runs stay aligned."""
+        key = (zlib.crc32(name.encode()), self.month)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+    def rows_of_grade(self, grade: int) -> np.ndarray:
+        """Positions of one grade, in chart order."""
+        return self._grade_rows.get(grade, np.empty(0, dtype=np.int64))
+
     def is_review_step(self) -> bool:
         """Whether this step is a promotion review (IC and specialist vacancies filled)."""
         return self.month % self.params.promotion.review_interval_months < self.step_months
@@ -226,6 +241,7 @@ class OrgModel(mesa.Model):
         self._log(kind, src, from_rows=src, to_rows=dst, pre_promotion_performance=perf)
         wf.move(src, dst)
         wf.time_in_grade[dst] = 0
+        wf.manager_quality[dst[role[dst] != MANAGER]] = np.nan  # no longer leads a team
         first = into_mgmt & (wf.promoted_month[dst] < 0)
         wf.pre_promotion_performance[dst[first]] = perf[first]
         wf.promoted_month[dst[first]] = self.month
@@ -252,6 +268,13 @@ class OrgModel(mesa.Model):
         order = np.argsort(-h.grade, kind="stable")  # the same draws go to the same grades
         people = self.components["population"].initial(self, self.stream("initial"), h.grade[order])
         self.workforce.fill(order, people)
+
+    def _rate_managers(self) -> None:
+        """Run the manager-quality phase once on the starting workforce, so month 0's measures
+        and month 1's growth see the starting managers' quality (it draws no random numbers)."""
+        for phase in self.phases:
+            if phase.phase == "manager_quality":
+                phase.step(self)
 
     def _log(self, kind, rows, from_rows=None, to_rows=None, **extra) -> None:
         wf, h = self.workforce, self.hierarchy

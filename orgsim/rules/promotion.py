@@ -7,6 +7,7 @@ which the same pass fills next: the chain of vacancies runs down the organisatio
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,15 +52,7 @@ class Promotion(Rule):
     section = "promotion"
 
     def step(self, model: OrgModel) -> None:
-        wf = model.workforce
-        rng = model.stream("promotion")
-        z_perf, z_assess, z_accept, lottery = rng.standard_normal((4, len(wf)))
-        draws = {
-            "performance": model.expertise() + self.params.performance_noise * z_perf,
-            "assessment": z_assess,
-            "lottery": lottery,
-            "accept": self.params.acceptance_noise * z_accept,
-        }
+        draws = Draws(model, self.params)
         for grade, role in self.vacancy_order(model):
             vacant = model.vacancies(grade, role)
             if vacant.size:
@@ -80,14 +73,51 @@ class Promotion(Rule):
     def candidates(self, model: OrgModel, grade: int, role: int, draws: dict) -> np.ndarray:
         """People one grade below who would take a ``role`` vacancy at ``grade``, best first."""
         wf, h = model.workforce, model.hierarchy
-        below = wf.occupied & (h.grade == grade - 1)
+        below = model.rows_of_grade(grade - 1)
+        below = below[wf.person_id[below] >= 0]
         if role == MANAGER:
-            pool = np.flatnonzero(below & ~wf.stepped_back)
+            pool = below[~wf.stepped_back[below]]
             rows = model.components["selection"].rank(model, pool, draws)
             ok = accepts_management(
                 model, wf.status_drive[rows], wf.motivation[rows], grade, draws["accept"][rows]
             )
             return rows[ok]
-        track = (h.role == IC) | (h.role == SPECIALIST) if role == SPECIALIST else h.role == IC
-        rows = np.flatnonzero(below & track)
+        track = h.role[below] == IC
+        if role == SPECIALIST:
+            track |= h.role[below] == SPECIALIST
+        rows = below[track]
         return rows[np.argsort(-draws["performance"][rows], kind="stable")]
+
+
+class Draws(Mapping):
+    """This step's random draws for promotion decisions, one array per kind over all rows.
+
+    Each kind is drawn on first use from a stream keyed by (kind, month), so every policy of a
+    replication sees the same numbers whether or not it used the kind in an earlier month.
+    """
+
+    def __init__(self, model: OrgModel, params: PromotionParams) -> None:
+        self._model, self._params = model, params
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, kind: str) -> np.ndarray:
+        if kind not in self._cache:
+            if kind not in self.KINDS:
+                raise KeyError(kind)
+            z = self._model.monthly_stream(f"promotion-{kind}").standard_normal(
+                len(self._model.workforce)
+            )
+            if kind == "performance":
+                z = self._model.expertise() + self._params.performance_noise * z
+            elif kind == "accept":
+                z = self._params.acceptance_noise * z
+            self._cache[kind] = z
+        return self._cache[kind]
+
+    KINDS = ("performance", "assessment", "lottery", "accept")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KINDS)
+
+    def __len__(self) -> int:
+        return len(self.KINDS)

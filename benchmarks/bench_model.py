@@ -1,0 +1,92 @@
+"""Speed and memory of one model run: employee-months per second, peak memory, per-phase time.
+
+Each size runs in a fresh subprocess on one core (so peak memory is that run's own), for
+20 simulated years under the default single-ladder policy:
+
+    .venv/bin/python benchmarks/bench_model.py                 # 1,000 / 10,000 / 100,000
+    .venv/bin/python benchmarks/bench_model.py --sizes 1000000  # the issue-6 large run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+YEARS = 20
+
+
+def measure(size: int, years: float, policy: str) -> dict:
+    """Run one model in this process and return its figures."""
+    from orgsim import ModelParams, OrgModel
+
+    t0 = time.perf_counter()
+    model = OrgModel(ModelParams(organisation={"size": size}), policy=policy, rng=1)
+    build = time.perf_counter() - t0
+    phase_time: dict[str, float] = defaultdict(float)
+    for phase in model.phases:
+        phase.step = _timed(phase.step, phase.phase, phase_time)
+    record = model.recorder.record
+    model.recorder.record = _timed(record, "record measures", phase_time)
+    t0 = time.perf_counter()
+    model.run(years)
+    run = time.perf_counter() - t0
+    months = round(years * 12)
+    return {
+        "size": size,
+        "policy": policy,
+        "years": years,
+        "build_s": round(build, 3),
+        "run_s": round(run, 3),
+        "employee_months_per_s": round(size * months / run),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "phase_share": {k: round(v / run, 3) for k, v in sorted(phase_time.items())},
+    }
+
+
+def _timed(fn, name: str, acc: dict[str, float]):
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            acc[name] += time.perf_counter() - t0
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--years", type=float, default=YEARS)
+    parser.add_argument("--policy", default="single-ladder")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.years, args.policy)))
+        return
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}; {args.years:g} years, one core per run")  # fmt: skip
+    env = os.environ | {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(size), "--years", str(args.years),
+               "--policy", args.policy]  # fmt: skip
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        row = json.loads(out.stdout)
+        print(
+            f"{size:>9,} people: {row['employee_months_per_s'] / 1e6:6.2f} M employee-months/s, "
+            f"run {row['run_s']:7.2f} s, build {row['build_s']:5.2f} s, "
+            f"peak {row['peak_rss_mib']:7.1f} MiB"
+        )
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in row["phase_share"].items())
+        print(f"{'':>17}{shares}")
+
+
+if __name__ == "__main__":
+    main()

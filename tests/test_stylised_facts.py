@@ -1,0 +1,297 @@
+"""Pattern-oriented validation: the stylised facts of MODEL.md, from paired replications.
+
+Design: R = 20 replications of the default organisation (1,000 people, default parameters),
+15 years each, under the single ladder, the nominal and the genuine dual track. Replication r
+of every policy uses seed r (common random numbers), so policy differences are paired. A fact
+holds when the 95% t-interval of the paired mean difference over the 20 replications excludes
+zero in the direction MODEL.md states (or, for a level, lies beyond the stated bound).
+Summaries are final-year means (the Peter signature: value at the horizon).
+
+Sizes measured when these tests were written are in each docstring (mean [95% CI]); they are
+reported, not tuned to. Facts that do not emerge are marked xfail with the size found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from orgsim.hierarchy import MANAGER
+from orgsim.model import OrgModel
+
+pytestmark = pytest.mark.slow
+
+REPLICATIONS = 20
+YEARS = 15
+SIZE = 1000
+POLICIES = ("single-ladder", "nominal-dual-track", "genuine-dual-track")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean and 95% t-interval of a sample (of paired differences or of levels)."""
+
+    mean: float
+    lo: float
+    hi: float
+    n: int
+
+    @classmethod
+    def of(cls, values) -> Interval:
+        v = np.asarray(values, dtype=float)
+        assert not np.isnan(v).any(), "a replication gave no value"
+        half = stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+        return cls(float(v.mean()), float(v.mean() - half), float(v.mean() + half), len(v))
+
+    def __str__(self) -> str:
+        return f"{self.mean:+.4f} [{self.lo:+.4f}, {self.hi:+.4f}] (n={self.n})"
+
+
+def run_replication(policy: str, seed: int) -> dict[str, float]:
+    """One run's summary, plus measures taken from its events and final state."""
+    model = OrgModel({"organisation": {"size": SIZE}}, policy=policy, rng=seed).run(years=YEARS)
+    out = model.summary().to_dict()
+    tau = model.params.promotion.reluctance_threshold
+    ev = model.events_frame
+    # every appointment into management: internal promotions and external manager hires
+    appointed = (ev["to_role"] == "manager") & (
+        ((ev["event"] == "promotion") & (ev["from_role"] != "manager")) | (ev["event"] == "hire")
+    )
+    out["appointed_reluctant_share"] = float((ev.loc[appointed, "motivation"] < tau).mean())
+    wf, h = model.workforce, model.hierarchy
+    mgr = wf.occupied & (h.role == MANAGER)
+    out["engagement_reluctant_managers"] = float(wf.engagement[mgr & (wf.motivation < tau)].mean())
+    out["engagement_motivated_managers"] = float(wf.engagement[mgr & (wf.motivation >= tau)].mean())
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, pd.DataFrame]:
+    """policy -> one row per replication (index = seed)."""
+    return {p: pd.DataFrame([run_replication(p, r) for r in range(REPLICATIONS)]) for p in POLICIES}
+
+
+def paired(runs, measure: str, a: str, b: str) -> Interval:
+    """Paired difference a - b of a measure over the replications."""
+    return Interval.of(runs[a][measure] - runs[b][measure])
+
+
+def report(record_property, name: str, interval: Interval) -> None:
+    record_property(name, str(interval))
+    print(f"{name}: {interval}")
+
+
+# --- fact 1: under a single ladder, many new managers are reluctant ---------------------------
+
+
+def test_single_ladder_appoints_mostly_reluctant_managers(runs, record_property) -> None:
+    """Share of appointments into management (promotions + manager hires, whole run) with
+    motivation below the reluctance threshold, single ladder. Tolerance: 95% CI lower bound
+    above 0.40. Measured: 0.552 [0.542, 0.563]; the recorded measure
+    new_manager_reluctant_share (managers in post appointed within 2 years): 0.568 [0.537, 0.599].
+    For comparison, 34% of people want to lead."""
+    appointed = Interval.of(runs["single-ladder"]["appointed_reluctant_share"])
+    in_post = Interval.of(runs["single-ladder"]["new_manager_reluctant_share"])
+    report(record_property, "appointed_reluctant_share", appointed)
+    report(record_property, "new_manager_reluctant_share", in_post)
+    assert appointed.lo > 0.40
+    assert in_post.lo > 0.40
+
+
+# --- fact 1b: teams under reluctant managers -----------------------------------------------
+
+
+def team_contrast(seed: int, burn_in_years: int = 5, months: int = 60) -> tuple[float, float]:
+    """Within one single-ladder run: (engagement, skill growth) of team members under
+    motivated managers minus under reluctant managers.
+
+    Engagement: members' engagement at the end of each month, by their manager's motivation.
+    Skill growth: practitioners' yearly relative growth (ds / (1 - s) x 12) over each month in
+    which neither they nor their manager changed position.
+    """
+    model = OrgModel({"organisation": {"size": SIZE}}, policy="single-ladder", rng=seed)
+    model.run(years=burn_in_years)
+    wf, h = model.workforce, model.hierarchy
+    tau = model.params.promotion.reluctance_threshold
+    has_boss = h.manager >= 0
+    boss = np.maximum(h.manager, 0)
+    eng = {True: [], False: []}
+    growth = {True: [], False: []}
+    for _ in range(months):
+        pid, skill = wf.person_id.copy(), wf.skill.copy()
+        boss_pid = np.where(has_boss, pid[boss], -1)
+        reluctant_before = wf.motivation[boss] < tau
+        model.step()
+        stayed = (
+            has_boss
+            & (pid >= 0)
+            & (wf.person_id == pid)
+            & (h.role != MANAGER)
+            & (boss_pid >= 0)
+            & (wf.person_id[boss] == boss_pid)
+        )
+        rate = (wf.skill - skill) / (1 - skill) * 12
+        members = wf.occupied & has_boss & wf.occupied[boss]
+        reluctant_now = wf.motivation[boss] < tau
+        for k in (True, False):
+            growth[k].append(rate[stayed & (reluctant_before == k)])
+            eng[k].append(wf.engagement[members & (reluctant_now == k)])
+
+    def mean(d, k):
+        return float(np.concatenate(d[k]).mean())
+
+    return mean(eng, False) - mean(eng, True), mean(growth, False) - mean(growth, True)
+
+
+@pytest.fixture(scope="module")
+def team_contrasts() -> np.ndarray:
+    return np.array([team_contrast(seed) for seed in range(REPLICATIONS)])
+
+
+def test_teams_of_reluctant_managers_are_less_engaged(team_contrasts, record_property) -> None:
+    """Single ladder, years 5-10 of 20 replications: team members' engagement under motivated
+    minus under reluctant managers. Tolerance: 95% CI above zero.
+    Measured: +0.082 [+0.078, +0.087] (members of reluctant managers: ~0.53)."""
+    diff = Interval.of(team_contrasts[:, 0])
+    report(record_property, "team_engagement_motivated_minus_reluctant", diff)
+    assert diff.lo > 0
+
+
+def test_teams_of_reluctant_managers_grow_skill_slower(team_contrasts, record_property) -> None:
+    """As above, practitioners' yearly relative skill growth under motivated minus under
+    reluctant managers. Tolerance: 95% CI above zero.
+    Measured: +0.047 [+0.044, +0.049] per year (reluctant: ~0.117 per year)."""
+    diff = Interval.of(team_contrasts[:, 1])
+    report(record_property, "team_skill_growth_motivated_minus_reluctant", diff)
+    assert diff.lo > 0
+
+
+# --- fact 2: reluctant managers and the middle-management layer --------------------------------
+
+
+def test_reluctant_managers_are_less_engaged_than_willing_ones(runs, record_property) -> None:
+    """Single ladder, final state: mean engagement of motivated minus reluctant managers, per
+    replication. Tolerance: 95% CI above zero. Measured: +0.121 [+0.111, +0.131]."""
+    s = runs["single-ladder"]
+    diff = Interval.of(s["engagement_motivated_managers"] - s["engagement_reluctant_managers"])
+    report(record_property, "manager_engagement_motivated_minus_reluctant", diff)
+    assert diff.lo > 0
+
+
+def test_middle_management_less_engaged_under_single_ladder(runs, record_property) -> None:
+    """Middle-manager (managers below the top grade) engagement, genuine dual track minus single
+    ladder, paired. Tolerance: 95% CI above zero. Measured: +0.046 [+0.037, +0.055].
+    Against individual contributors (reported, not asserted): middle managers minus ICs is
+    +0.002 [-0.006, +0.011] under the single ladder and +0.019 [+0.012, +0.025] under the
+    genuine dual track, so managers are not the most disaffected layer here, in line with
+    Gallup rather than the UK commentary."""
+    diff = paired(runs, "middle_manager_engagement", "genuine-dual-track", "single-ladder")
+    report(record_property, "middle_manager_engagement_genuine_minus_single", diff)
+    for policy in ("single-ladder", "genuine-dual-track"):
+        r = runs[policy]
+        vs_ic = Interval.of(r["middle_manager_engagement"] - r["engagement_ic"])
+        report(record_property, f"middle_managers_minus_ics_{policy}", vs_ic)
+    assert diff.lo > 0
+
+
+# --- fact 3: a genuine dual track helps; a nominal one only partly -----------------------------
+
+#: measure -> +1 if higher is better, -1 if lower is better.
+GAINS = {
+    "reluctant_manager_share": -1,
+    "regretted_turnover": -1,
+    "expertise_walked_out": -1,
+    "expertise_idle_in_management": -1,
+    "technical_capability": +1,
+}
+
+
+@pytest.mark.parametrize("measure", list(GAINS))
+def test_genuine_dual_track_beats_single_ladder(runs, measure, record_property) -> None:
+    """Genuine dual track minus single ladder, paired, in the better direction.
+    Tolerance: 95% CI excludes zero on the better side. Measured (genuine - single):
+    reluctant_manager_share -0.171 [-0.196, -0.146]; regretted_turnover -0.022 [-0.034, -0.009]
+    per year; expertise_walked_out -0.70 [-0.94, -0.47] per 100 staff per year;
+    expertise_idle_in_management -0.020 [-0.022, -0.018]; technical_capability +0.052
+    [+0.046, +0.058]. All three lost-expertise measures move."""
+    diff = paired(runs, measure, "genuine-dual-track", "single-ladder")
+    report(record_property, f"{measure}_genuine_minus_single", diff)
+    better = GAINS[measure] * np.array([diff.lo, diff.hi])
+    assert better.min() > 0
+
+
+@pytest.mark.parametrize("measure", list(GAINS))
+def test_nominal_dual_track_falls_short_of_genuine(runs, measure, record_property) -> None:
+    """Genuine minus nominal dual track, paired: the nominal track does not recover all.
+    Tolerance: 95% CI excludes zero on the genuine track's better side. Measured
+    (genuine - nominal): reluctant_manager_share -0.091 [-0.113, -0.070]; regretted_turnover
+    -0.024 [-0.037, -0.012]; expertise_walked_out -0.55 [-0.84, -0.26];
+    expertise_idle_in_management -0.015 [-0.017, -0.013]; technical_capability +0.035
+    [+0.031, +0.040]."""
+    diff = paired(runs, measure, "genuine-dual-track", "nominal-dual-track")
+    report(record_property, f"{measure}_genuine_minus_nominal", diff)
+    better = GAINS[measure] * np.array([diff.lo, diff.hi])
+    assert better.min() > 0
+
+
+NOMINAL_RECOVERS_NOTHING = {
+    "regretted_turnover": "nominal - single = +0.003 [-0.011, +0.017] per year (20 reps): "
+    "fewer reluctant managers leave, but the nominal track's pay gap, stigma and dead end "
+    "disengage its (highly skilled) specialists: engagement 0.48 vs 0.61 on the genuine track, "
+    "exits ~25%/yr vs ~16%/yr (10 reps, years 10-15)",
+    "expertise_walked_out": "nominal - single = -0.15 [-0.39, +0.08] per 100 staff per year "
+    "(20 reps): the skill carried out by the nominal track's disengaged specialists offsets "
+    "the fewer exits of reluctant managers",
+}
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        pytest.param(
+            m,
+            marks=pytest.mark.xfail(
+                reason=f"fact does not emerge: {NOMINAL_RECOVERS_NOTHING[m]}", strict=False
+            ),
+        )
+        if m in NOMINAL_RECOVERS_NOTHING
+        else m
+        for m in GAINS
+    ],
+)
+def test_nominal_dual_track_recovers_part_of_the_gain(runs, measure, record_property) -> None:
+    """Nominal dual track minus single ladder, paired: the nominal track recovers some of the
+    genuine track's gain. Tolerance: 95% CI excludes zero on the better side. Measured
+    (nominal - single): reluctant_manager_share -0.079 [-0.103, -0.056];
+    expertise_idle_in_management -0.005 [-0.007, -0.004]; technical_capability +0.017
+    [+0.011, +0.022]. Regretted turnover and expertise walked out: not distinguishable from
+    the single ladder (xfail, sizes in the reason)."""
+    diff = paired(runs, measure, "nominal-dual-track", "single-ladder")
+    report(record_property, f"{measure}_nominal_minus_single", diff)
+    better = GAINS[measure] * np.array([diff.lo, diff.hi])
+    assert better.min() > 0
+
+
+# --- fact 4: the Peter-principle signature is weak ---------------------------------------------
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_pre_promotion_performance_predicts_team_output_weakly(
+    runs, policy, record_property
+) -> None:
+    """Correlation, at year 15, of promoted managers' pre-promotion performance with their
+    team's output per practitioner position, under top-performer promotion with the default
+    aptitude-skill correlation of 0.1. Tolerance: the 95% CI of the mean correlation over the
+    replications lies inside (-0.3, 0.3). Measured: single ladder -0.070 [-0.104, -0.036];
+    nominal +0.070 [+0.032, +0.107]; genuine +0.108 [+0.069, +0.147].
+    Caveat: the signature stays weak even at an aptitude-skill correlation of 0.9 (single
+    ladder ~-0.13 over 10 reps), because by promotion time skill reflects years of growth more
+    than the hire-time draw that aptitude is linked to; the test checks the fact, not that the
+    measure could detect a link."""
+    r = Interval.of(runs[policy]["peter_signature"])
+    report(record_property, f"peter_signature_{policy}", r)
+    assert r.lo > -0.3 and r.hi < 0.3
