@@ -55,8 +55,8 @@ class WorstFirst(Rule):
 
     phase = "selection"
 
-    def rank(self, model, rows, draws):
-        return rows[np.argsort(draws["performance"][rows], kind="stable")]
+    def rank(self, model, rows, draws, needed):
+        return rows[np.argsort(draws["performance"][rows], kind="stable")][:needed]
 
 
 class BottomUpPromotion(Promotion):

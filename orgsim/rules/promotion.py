@@ -15,6 +15,7 @@ import numpy as np
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
 from orgsim.parameters import Promotion as PromotionParams
 from orgsim.rules.base import Rule, register
+from orgsim.rules.selection import best_first
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
@@ -56,7 +57,7 @@ class Promotion(Rule):
         for grade, role in self.vacancy_order(model):
             vacant = model.vacancies(grade, role)
             if vacant.size:
-                chosen = self.candidates(model, grade, role, draws)[: vacant.size]
+                chosen = self.candidates(model, grade, role, draws, vacant.size)
                 model.move_people(chosen, vacant[: chosen.size], "promotion", draws)
                 self.on_promoted(model, vacant[: chosen.size])
 
@@ -70,23 +71,25 @@ class Promotion(Rule):
         """What a promotion does to the promoted people's attributes: by default nothing
         (skill, engagement and the rest carry over unchanged)."""
 
-    def candidates(self, model: OrgModel, grade: int, role: int, draws: dict) -> np.ndarray:
-        """People one grade below who would take a ``role`` vacancy at ``grade``, best first."""
+    def candidates(
+        self, model: OrgModel, grade: int, role: int, draws: dict, needed: int
+    ) -> np.ndarray:
+        """Up to ``needed`` people one grade below who would take a ``role`` vacancy at
+        ``grade``, best first."""
         wf, h = model.workforce, model.hierarchy
         below = model.rows_of_grade(grade - 1)
         below = below[wf.person_id[below] >= 0]
         if role == MANAGER:
             pool = below[~wf.stepped_back[below]]
-            rows = model.components["selection"].rank(model, pool, draws)
             ok = accepts_management(
-                model, wf.status_drive[rows], wf.motivation[rows], grade, draws["accept"][rows]
+                model, wf.status_drive[pool], wf.motivation[pool], grade, draws["accept"][pool]
             )
-            return rows[ok]
+            return model.components["selection"].rank(model, pool[ok], draws, needed)
         track = h.role[below] == IC
         if role == SPECIALIST:
             track |= h.role[below] == SPECIALIST
         rows = below[track]
-        return rows[np.argsort(-draws["performance"][rows], kind="stable")]
+        return best_first(rows, draws["performance"][rows], needed)
 
 
 class Draws(Mapping):

@@ -56,7 +56,7 @@ def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> Non
 
 
 def manager_ranking(model, rows, draws):
-    return model.components["selection"].rank(model, rows, draws)
+    return model.components["selection"].rank(model, rows, draws, len(rows))
 
 
 def test_manager_ranking_by_selection_rule(tiny) -> None:
