@@ -8,6 +8,7 @@ the IC ceiling grade; each layer's manager count is the smallest that keeps ever
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil
 
 import numpy as np
@@ -24,6 +25,31 @@ class Hierarchy:
     role: np.ndarray
     manager: np.ndarray
     grades: int
+
+    @cached_property
+    def is_manager(self) -> np.ndarray:
+        """Mask of manager positions (fixed for the run, so computed once)."""
+        return self.role == MANAGER
+
+    @cached_property
+    def is_top(self) -> np.ndarray:
+        """Mask of positions with no manager (the top grade)."""
+        return self.manager < 0
+
+    @cached_property
+    def boss_or_self(self) -> np.ndarray:
+        """Each position's manager position, or the position itself at the top (for gathers)."""
+        return np.where(self.manager >= 0, self.manager, np.arange(len(self.manager)))
+
+    @cached_property
+    def specialist_rows(self) -> np.ndarray:
+        """Indices of specialist positions."""
+        return np.flatnonzero(self.role == SPECIALIST)
+
+    @cached_property
+    def manager_rows(self) -> np.ndarray:
+        """Indices of manager positions."""
+        return np.flatnonzero(self.role == MANAGER)
 
     @property
     def size(self) -> int:

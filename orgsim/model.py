@@ -178,10 +178,12 @@ class OrgModel(mesa.Model):
         return self.workforce.skill * (1 - w + w * self.workforce.firm_expertise)
 
     def manager_q(self) -> np.ndarray:
-        """Quality of each row's manager (0.5, neutral, at the top or under a vacancy)."""
-        boss = self.hierarchy.manager
-        q = self.workforce.manager_quality[np.maximum(boss, 0)]
-        return np.where((boss >= 0) & ~np.isnan(q), q, 0.5)
+        """Quality of each row's manager (0.5, neutral, at the top or under a vacancy); a new
+        array the caller may modify."""
+        h = self.hierarchy
+        q = self.workforce.manager_quality[h.boss_or_self]
+        q[np.isnan(q) | h.is_top] = 0.5
+        return q
 
     def add_attribute(
         self, name: str, draw: Callable, dtype: str = "float64", empty: float = np.nan

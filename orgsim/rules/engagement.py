@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.hierarchy import IC, MANAGER, SPECIALIST
+from orgsim.hierarchy import IC
 from orgsim.parameters import Engagement as EngagementParams
 from orgsim.rules.base import Rule, register
 
@@ -34,32 +34,36 @@ class Engagement(Rule):
         p, wf = self.params, model.workforce
         target = self.target(model)
         keep = (1 - p.adjustment) ** model.step_months
-        z = model.stream("engagement").standard_normal(len(wf))
-        new = target + keep * (wf.engagement - target) + p.noise * np.sqrt(model.step_months) * z
-        occ = wf.occupied
-        wf.engagement[occ] = np.clip(new[occ], 0.0, 1.0)
+        new = model.stream("engagement").standard_normal(len(wf))
+        new *= p.noise * np.sqrt(model.step_months)
+        new += keep * wf.engagement  # vacant rows hold NaN, and keep it
+        target *= 1 - keep
+        new += target
+        np.clip(new, 0.0, 1.0, out=wf.engagement)
 
     def target(self, model: OrgModel) -> np.ndarray:
-        """The engagement each row moves toward this step."""
-        p, wf, pol = self.params, model.workforce, model.params.policy
-        role, grade = model.hierarchy.role, model.hierarchy.grade
-        years_in_grade = wf.time_in_grade / 12
-        fit = np.where(role == MANAGER, wf.motivation - 0.5, 0.0)
-        spec_top = pol.specialist_top_grade
-        stuck = np.zeros(len(wf))
-        if spec_top is None:
-            stuck = np.where((role == IC) & (grade == pol.ic_ceiling_grade), 1 - wf.motivation, 0)
-        elif spec_top < model.hierarchy.grades:
-            stuck = np.where((role == SPECIALIST) & (grade == spec_top), 1.0, 0.0)
-        gap = np.where(role == SPECIALIST, 1 - pol.specialist_pay_ratio + pol.specialist_stigma, 0)
-        gap = gap + np.where(wf.stepped_back, pol.step_back_stigma, 0.0)
+        """The engagement each row moves toward this step (in place on one buffer: hot path)."""
+        p, wf, pol, h = self.params, model.workforce, model.params.policy, model.hierarchy
+        t = model.manager_q()
+        t -= 0.5
+        t *= p.manager_weight
+        t += p.baseline
+        years = wf.time_in_grade / 12.0
+        t -= p.stall_weight * years / (years + p.stall_years)
+        mgr = h.manager_rows
+        t[mgr] += p.fit_weight * (wf.motivation[mgr] - 0.5)
+        d = wf.status_drive
+        if pol.specialist_top_grade is None:
+            stuck = np.flatnonzero((h.role == IC) & (h.grade == pol.ic_ceiling_grade))
+            t[stuck] -= p.ceiling_weight * d[stuck] * (1 - wf.motivation[stuck])
+        elif pol.specialist_top_grade < h.grades:
+            stuck = h.specialist_rows[h.grade[h.specialist_rows] == pol.specialist_top_grade]
+            t[stuck] -= p.ceiling_weight * d[stuck]
+        spec = h.specialist_rows
+        gap = 1 - pol.specialist_pay_ratio + pol.specialist_stigma
+        t[spec] -= p.parity_weight * gap * d[spec]
+        back = np.flatnonzero(wf.stepped_back)
+        t[back] -= p.parity_weight * pol.step_back_stigma * d[back]
         since = model.month - wf.coached_month  # coaching runs after this phase
-        coached = (since > 0) & (since <= p.coaching_boost_months)
-        return (
-            p.baseline
-            + p.manager_weight * (model.manager_q() - 0.5)
-            + p.fit_weight * fit
-            - p.stall_weight * years_in_grade / (years_in_grade + p.stall_years)
-            - wf.status_drive * (p.ceiling_weight * stuck + p.parity_weight * gap)
-            + p.coaching_boost * coached
-        )
+        t[(since > 0) & (since <= p.coaching_boost_months)] += p.coaching_boost
+        return t

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.hierarchy import MANAGER
 from orgsim.parameters import Growth as GrowthParams
 from orgsim.rules.base import Rule, register
 
@@ -27,12 +26,14 @@ class Growth(Rule):
 
     def step(self, model: OrgModel) -> None:
         p, wf, dt = self.params, model.workforce, model.dt_years
-        occ = wf.occupied
-        manages = occ & (model.hierarchy.role == MANAGER)
-        practises = occ & ~manages
-        development = 1 - p.development_weight + 2 * p.development_weight * model.manager_q()
-        rate = p.skill_growth * dt * (0.5 + wf.engagement) * development
-        wf.skill[practises] += (rate * (1 - wf.skill))[practises]
-        wf.skill[manages] *= 1 - p.skill_decay * dt
-        wf.firm_expertise[occ] += (dt / p.firm_expertise_years * (1 - wf.firm_expertise))[occ]
+        # Vacant rows hold NaN, which every update below leaves NaN: no masks needed.
+        gain = model.manager_q()  # becomes the skill gain, in place (hot path)
+        gain *= 2 * p.development_weight
+        gain += 1 - p.development_weight
+        gain *= p.skill_growth * dt * (0.5 + wf.engagement) * (1 - wf.skill)
+        gain[model.hierarchy.is_manager] = (
+            -p.skill_decay * dt * wf.skill[model.hierarchy.is_manager]
+        )
+        wf.skill += gain
         np.clip(wf.skill, 0.0, 1.0, out=wf.skill)
+        wf.firm_expertise += dt / p.firm_expertise_years * (1 - wf.firm_expertise)
