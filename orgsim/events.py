@@ -29,14 +29,18 @@ class EventLog:
         """All events so far, one row each, in the order they happened."""
         cols = ["month", "event", "person_id", "from_grade", "from_role", "to_grade", "to_role"]
         cols += [*SNAPSHOT, "pre_promotion_performance"]
-        if not self._batches:
-            return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
-        parts = [pd.DataFrame(b) for b in self._batches]
-        df = pd.concat(parts, ignore_index=True).reindex(columns=cols)
-        df["event"] = pd.Categorical.from_codes(df["event"], EVENT_KINDS)
+        missing = {"from_grade": -1, "from_role": -1, "to_grade": -1, "to_role": -1}
+        data = {}
+        for c in cols:  # one concatenation per column: no DataFrame per batch
+            fill = missing.get(c, np.nan)
+            parts = [b[c] if c in b else np.full(len(b["month"]), fill) for b in self._batches]
+            data[c] = np.concatenate(parts) if parts else np.empty(0)
+        df = pd.DataFrame(data)
+        df["event"] = pd.Categorical.from_codes(df["event"].astype(int), EVENT_KINDS)
         for c in ("from_role", "to_role"):
-            codes = df[c].fillna(-1).astype(int)
-            df[c] = pd.Categorical.from_codes(codes, ROLE_NAMES)
+            df[c] = pd.Categorical.from_codes(df[c].astype(int), ROLE_NAMES)
         for c in ("from_grade", "to_grade"):
-            df[c] = df[c].astype("Int16")
+            df[c] = df[c].astype("Int16").mask(df[c] < 0)
+        df["month"] = df["month"].astype("int32")
+        df["person_id"] = df["person_id"].astype("int64")
         return df

@@ -300,22 +300,25 @@ class Recorder:
 
     def structure_frame(self) -> pd.DataFrame:
         """Headcount, mean engagement and reluctant count per step, grade and role."""
-        _, cell_role, cell_grade, _ = self._layout
-        frames = []
-        for month, c in self._cells:
-            keep = c.positions > 0
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean_eng = c.engagement / c.count
-            frames.append(pd.DataFrame({
-                "month": np.full(keep.sum(), month, dtype=np.int32),
-                "grade": cell_grade[keep],
-                "role": np.array(ROLE_NAMES)[cell_role[keep]],
-                "positions": c.positions[keep],
-                "headcount": c.count[keep],
-                "engagement": mean_eng[keep],
-                "reluctant": c.reluctant[keep].astype(np.int64),
-            }))  # fmt: skip
-        return pd.concat(frames, ignore_index=True)
+        _, cell_role, cell_grade, size = self._layout
+        months = np.array([m for m, _ in self._cells], dtype=np.int32)
+
+        def stack(field: str) -> np.ndarray:
+            return np.stack([getattr(c, field) for _, c in self._cells])
+
+        positions, count, engagement = stack("positions"), stack("count"), stack("engagement")
+        keep = (positions > 0).ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_eng = engagement / count
+        return pd.DataFrame({
+            "month": np.repeat(months, size)[keep],
+            "grade": np.tile(cell_grade, len(months))[keep],
+            "role": np.tile(np.array(ROLE_NAMES)[cell_role], len(months))[keep],
+            "positions": positions.ravel()[keep],
+            "headcount": count.ravel()[keep],
+            "engagement": mean_eng.ravel()[keep],
+            "reluctant": stack("reluctant").ravel()[keep].astype(np.int64),
+        })  # fmt: skip
 
     def summary(self, step_months: int) -> dict[str, float]:
         """Each measure summarised over the final year (or at the horizon)."""
