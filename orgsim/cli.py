@@ -248,6 +248,39 @@ def print_sensitivity(result) -> None:
 
 
 @app.command()
+def dashboard(
+    results_root: Annotated[
+        Path, typer.Argument(help="Folder whose results folders are shown.")
+    ] = Path("results"),
+    host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1: this machine only).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8050,
+    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (reloader, errors).")] = (
+        False
+    ),
+) -> None:
+    """Serve the dashboard of the results under RESULTS_ROOT (and the what-if panel)."""
+    from dashboard import serve
+
+    serve(results_root, host=host, port=port, debug=debug or STATE["debug"])
+
+
+@app.command()
+@friendly_errors
+def report(
+    folder: ResultsDir,
+    out_file: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+) -> None:
+    """Write a self-contained HTML report of a results folder (opens offline)."""
+    from orgsim.report import write_report
+
+    out.print(f"report: {write_report(folder, out_file)}")
+
+
+@app.command()
 def calibrate(
     replications: Annotated[int, typer.Option(min=2, help="Replications per policy.")] = 10,
 ) -> None:

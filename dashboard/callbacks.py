@@ -1,0 +1,288 @@
+"""Thin callbacks: each checks the experiment name, reads through ``data`` and calls a builder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from dash import Dash, Input, Output, State, dcc, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import components, ids
+from dashboard.data import Experiment
+from dashboard.paths import UnsafePathError, list_experiments
+from dashboard.whatif import (
+    LEVERS,
+    POLICY_LEVERS,
+    WhatIfError,
+    build_scenario,
+    new_folder,
+    preset,
+    run_whatif,
+)
+from orgsim import figures
+from orgsim.metrics import KEY_MEASURES
+from orgsim.policies import UnknownPolicyError
+from orgsim.results import ResultsError
+from orgsim.scenario import dump_scenario
+
+DATA_TABS = (ids.TAB_OVERVIEW, ids.TAB_TIMESERIES, ids.TAB_BREAKDOWNS, ids.TAB_FLOWS, ids.TAB_PETER)
+REFUSED = (UnsafePathError, ResultsError)
+
+
+def guarded(fn: Callable) -> Callable:
+    """A refused or unreadable experiment leaves the outputs unchanged instead of failing."""
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except REFUSED:
+            raise PreventUpdate from None
+
+    return wrapper
+
+
+def register(app: Dash, root: Path) -> None:
+    """Attach every callback of the page to ``app``, reading experiments under ``root``."""
+    register_experiment(app, root)
+    register_views(app, root)
+    register_whatif(app, root)
+
+
+def describe(exp: Experiment) -> str:
+    """One line about an experiment: its question, policies and run size."""
+    s, run = exp.results.manifest["scenario"], exp.run
+    text = s.get("description") or s["name"]
+    size = f"{len(exp.results.policies)} policies x {run['replications']} replications"
+    return f"{text} ({size}, {run['years']:g} years; baseline {exp.results.baseline})"
+
+
+def register_experiment(app: Dash, root: Path) -> None:
+    """The picker: the experiment line, the empty state and the controls that depend on it."""
+
+    @app.callback(
+        Output(ids.EXPERIMENT_INFO, "children"),
+        Output(ids.EMPTY_STATE, "hidden"),
+        *[Output(t, "disabled") for t in DATA_TABS],
+        Input(ids.EXPERIMENT, "value"),
+    )
+    def show_experiment(name: str | None) -> tuple:
+        if name is None:
+            return ("", False, *[True] * len(DATA_TABS))
+        try:
+            return (describe(Experiment(root, name)), True, *[False] * len(DATA_TABS))
+        except REFUSED as err:
+            return (str(err), True, *[True] * len(DATA_TABS))
+
+    @app.callback(
+        Output(ids.MEASURE, "options"),
+        Output(ids.MEASURE, "value"),
+        Input(ids.EXPERIMENT, "value"),
+        State(ids.MEASURE, "value"),
+    )
+    @guarded
+    def measures(name: str, current: str | None) -> tuple[list, str]:
+        exp = Experiment(root, name)
+        cols = set(exp.table("timeseries").columns)
+        order = [*KEY_MEASURES, *exp.results.measures]
+        names = [m for m in dict.fromkeys(order) if m in cols]
+        options = [{"label": exp.results.measures[m].label, "value": m} for m in names]
+        return options, current if current in names else names[0]
+
+    @app.callback(
+        Output(ids.YEAR, "max"),
+        Output(ids.YEAR, "marks"),
+        Output(ids.YEAR, "value"),
+        Input(ids.EXPERIMENT, "value"),
+    )
+    @guarded
+    def years(name: str) -> tuple[int, dict, int]:
+        last = Experiment(root, name).last_month // 12
+        every = 1 if last <= 20 else 5
+        return last, {y: str(y) for y in range(0, last + 1, every)}, last
+
+    @app.callback(
+        Output(ids.FLOW_POLICY, "options"),
+        Output(ids.FLOW_POLICY, "value"),
+        Input(ids.EXPERIMENT, "value"),
+    )
+    @guarded
+    def flow_policies(name: str) -> tuple[list[str], str]:
+        policies = Experiment(root, name).results.policies
+        return policies, policies[-1]
+
+
+def register_views(app: Dash, root: Path) -> None:
+    """The overview, time series, breakdowns, flows, Peter principle and the CSV download."""
+
+    @app.callback(Output(ids.OVERVIEW_CARDS, "children"), Input(ids.EXPERIMENT, "value"))
+    @guarded
+    def overview(name: str) -> Any:
+        exp = Experiment(root, name)
+        return components.cards(exp.cards(), exp.colours)
+
+    @app.callback(
+        Output(ids.TIMESERIES_GRAPH, "figure"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.MEASURE, "value"),
+    )
+    @guarded
+    def timeseries(name: str, measure: str) -> Any:
+        exp = Experiment(root, name)
+        if measure not in exp.results.measures:
+            raise PreventUpdate
+        m = exp.results.measures[measure]
+        return figures.timeseries_figure(exp.bands(measure), m, exp.colours)
+
+    @app.callback(
+        Output(ids.HEATMAP_GRAPH, "figure"),
+        Output(ids.PYRAMID_GRAPH, "figure"),
+        Output(ids.RELUCTANT_GRAPH, "figure"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.YEAR, "value"),
+    )
+    @guarded
+    def breakdowns(name: str, year: float | None) -> tuple:
+        exp = Experiment(root, name)
+        snap, year = exp.snapshot(year)
+        build = (figures.engagement_heatmap, figures.pyramid_figure, figures.reluctant_figure)
+        return tuple(b(snap, exp.colours, year) for b in build)
+
+    @app.callback(
+        Output(ids.FLOWS_GRAPH, "figure"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.FLOW_POLICY, "value"),
+    )
+    @guarded
+    def flows(name: str, policy: str | None) -> Any:
+        exp = Experiment(root, name)
+        if policy not in exp.colours:
+            raise PreventUpdate
+        return figures.flows_figure(exp.flow_links(policy), policy, exp.colours[policy])
+
+    @app.callback(Output(ids.PETER_GRAPH, "figure"), Input(ids.EXPERIMENT, "value"))
+    @guarded
+    def peter(name: str) -> Any:
+        exp = Experiment(root, name)
+        return figures.peter_figure(exp.table("managers"), exp.colours, exp.comparison())
+
+    @app.callback(
+        Output(ids.DOWNLOAD_CSV_FILE, "data"),
+        Input(ids.DOWNLOAD_CSV, "n_clicks"),
+        State(ids.EXPERIMENT, "value"),
+        State(ids.TABS, "value"),
+        State(ids.MEASURE, "value"),
+        State(ids.YEAR, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded
+    def download_csv(_: int, name: str, tab: str, measure: str, year: float) -> dict:
+        exp = Experiment(root, name)
+        frame, what = exp.view_data(tab, measure, year)
+        stem = Path(name).name if name != "." else exp.folder.name
+        return dcc.send_data_frame(frame.to_csv, f"{stem}-{what}.csv", index=False)
+
+
+def form_states() -> list[State]:
+    """The what-if form: the two policies, then every lever."""
+    names = ["policy", "baseline", *(lv.name for lv in LEVERS)]
+    return [State(ids.lever(n), "value") for n in names]
+
+
+def form_values(values: tuple) -> tuple[str, str, dict[str, Any]]:
+    """(policy, baseline, lever values) from the states of ``form_states``."""
+    policy, baseline, *rest = values
+    return policy, baseline, {lv.name: v for lv, v in zip(LEVERS, rest, strict=True)}
+
+
+def register_whatif(app: Dash, root: Path) -> None:
+    """The what-if panel: presets, the background run, its result and the YAML download."""
+
+    @app.callback(
+        *[Output(ids.lever(n), "value") for n in POLICY_LEVERS],
+        Input(ids.lever("policy"), "value"),
+        prevent_initial_call=True,
+    )
+    def load_preset(policy: str) -> tuple:
+        try:
+            values = preset(policy)
+        except UnknownPolicyError:
+            raise PreventUpdate from None
+        return tuple(values[n] for n in POLICY_LEVERS)
+
+    @app.callback(
+        Output(ids.WHATIF_DONE, "data"),
+        Output(ids.WHATIF_STATUS, "children"),
+        Input(ids.WHATIF_RUN, "n_clicks"),
+        *form_states(),
+        background=True,
+        prevent_initial_call=True,
+        interval=300,
+        running=[
+            (Output(ids.WHATIF_RUN, "disabled"), True, False),
+            (Output(ids.WHATIF_CANCEL, "disabled"), False, True),
+            (Output(ids.WHATIF_PROGRESS_BOX, "hidden"), False, False),
+        ],
+        cancel=[Input(ids.WHATIF_CANCEL, "n_clicks")],
+        progress=[
+            Output(ids.WHATIF_PROGRESS, "value"),
+            Output(ids.WHATIF_PROGRESS, "max"),
+            Output(ids.WHATIF_PROGRESS_TEXT, "children"),
+        ],
+    )
+    def run(set_progress: Callable, _: int, *values: Any) -> tuple:
+        start, folder = time.perf_counter(), new_folder(root)
+        set_progress(("0", "1", "Starting the runs…"))
+        try:
+            scenario = build_scenario(folder.name, *form_values(values))
+        except WhatIfError as err:
+            return no_update, f"Cannot run this what-if: {err}"
+        try:
+            run_whatif(
+                scenario, folder, lambda d, n: set_progress((str(d), str(n), f"{d} / {n} runs"))
+            )
+        except (ResultsError, OSError) as err:
+            return no_update, f"The what-if failed: {err}"
+        took = time.perf_counter() - start
+        return folder.name, f"Finished in {took:.1f} s; saved as {folder.name} under {root}."
+
+    @app.callback(
+        Output(ids.WHATIF_STATUS, "children", allow_duplicate=True),
+        Input(ids.WHATIF_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancelled(_: int) -> str:
+        return "Cancelled. The unfinished folder is kept but not listed; nothing else changed."
+
+    @app.callback(
+        Output(ids.EXPERIMENT, "options"),
+        Output(ids.EXPERIMENT, "value"),
+        Output(ids.WHATIF_RESULT, "children"),
+        Input(ids.WHATIF_DONE, "data"),
+        prevent_initial_call=True,
+    )
+    @guarded
+    def show_result(name: str) -> tuple:
+        exp = Experiment(root, name)
+        bands = exp.bands("engagement")
+        fig = figures.timeseries_figure(bands, exp.results.measures["engagement"], exp.colours)
+        result = components.whatif_result(name, exp.cards(), exp.colours, fig)
+        return list_experiments(root), name, result
+
+    @app.callback(
+        Output(ids.WHATIF_YAML_FILE, "data"),
+        Output(ids.WHATIF_STATUS, "children", allow_duplicate=True),
+        Input(ids.WHATIF_YAML, "n_clicks"),
+        *form_states(),
+        prevent_initial_call=True,
+    )
+    def download_yaml(_: int, *values: Any) -> tuple:
+        try:
+            scenario = build_scenario("what-if", *form_values(values))
+        except WhatIfError as err:
+            return no_update, f"Cannot save this what-if: {err}"
+        return dcc.send_string(dump_scenario(scenario), "what-if.yaml"), no_update

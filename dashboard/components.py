@@ -1,0 +1,283 @@
+"""Named pieces of the page; ``page()`` assembles them. No data is read here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.whatif import LEVERS, Lever, choices, policy_names, preset
+from orgsim.overview import Card, CardRow
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+BADGES = ("better", "worse", "unclear")  # verdicts shown as a badge beside the difference
+
+
+def page(root: Path, experiments: list[str]) -> html.Div:
+    """The whole page; without experiments it explains how to make some and opens the what-if."""
+    first = experiments[0] if experiments else None
+    return html.Div(
+        [
+            header(experiments, first),
+            empty_state(root, hidden=bool(experiments)),
+            tabs(has_data=bool(experiments)),
+            dcc.Download(id=ids.DOWNLOAD_CSV_FILE),
+            dcc.Download(id=ids.WHATIF_YAML_FILE),
+            dcc.Store(id=ids.WHATIF_DONE),
+        ],
+        className="page",
+    )
+
+
+def header(experiments: list[str], value: str | None) -> html.Header:
+    """Title, the experiment picker, a line about the chosen experiment and the CSV button."""
+    picker = dcc.Dropdown(
+        id=ids.EXPERIMENT,
+        options=experiments,
+        value=value,
+        clearable=False,
+        placeholder="No results yet",
+        className="picker",
+    )
+    return html.Header(
+        [
+            html.Div(
+                [
+                    html.H1("orgsim"),
+                    html.P("How promotion policies shape engagement, turnover and expertise"),
+                ],
+                className="brand",
+            ),
+            html.Div([html.Label("Experiment", htmlFor=ids.EXPERIMENT), picker], className="pick"),
+            html.Button("Download data (CSV)", id=ids.DOWNLOAD_CSV, className="button secondary"),
+            html.P(id=ids.EXPERIMENT_INFO, className="info"),
+        ],
+        className="topbar",
+    )
+
+
+def empty_state(root: Path, hidden: bool) -> html.Div:
+    """What to do when RESULTS_ROOT holds no results yet."""
+    cmd = f"orgsim run scenarios/compare-policies.yaml --out {root / 'compare-policies'}"
+    return html.Div(
+        [
+            html.H2("No results to show yet"),
+            html.P(
+                f"There are no finished experiments under {root}. Run one from the command "
+                "line, then reload this page:"
+            ),
+            html.Pre(cmd, className="command"),
+            html.P("Or try a quick what-if below: it is saved there like any run."),
+        ],
+        id=ids.EMPTY_STATE,
+        className="empty",
+        hidden=hidden,
+    )
+
+
+def tabs(has_data: bool) -> dcc.Tabs:
+    """The views, one tab each; data tabs are disabled until an experiment is chosen."""
+    views = [
+        (ids.TAB_OVERVIEW, "Overview", overview_tab()),
+        (ids.TAB_TIMESERIES, "Over time", timeseries_tab()),
+        (ids.TAB_BREAKDOWNS, "Grades and roles", breakdowns_tab()),
+        (ids.TAB_FLOWS, "Career moves", flows_tab()),
+        (ids.TAB_PETER, "Peter principle", peter_tab()),
+        (ids.TAB_WHATIF, "What if…", whatif_tab()),
+    ]
+    children = [
+        dcc.Tab(
+            html.Div(body, className="tab-body"),
+            label=label,
+            value=tid,
+            id=tid,
+            disabled=not has_data and tid != ids.TAB_WHATIF,
+        )
+        for tid, label, body in views
+    ]
+    value = ids.TAB_OVERVIEW if has_data else ids.TAB_WHATIF
+    return dcc.Tabs(children, id=ids.TABS, value=value, className="tabs")
+
+
+def graph(gid: str) -> dcc.Graph:
+    """A graph with the shared configuration."""
+    return dcc.Graph(id=gid, config=GRAPH_CONFIG, className="graph")
+
+
+def overview_tab() -> html.Div:
+    """Cards of the key measures."""
+    intro = (
+        "Each card shows every policy's mean at the horizon (final year) with its 95% "
+        "interval, and the paired difference from the baseline with its 95% interval."
+    )
+    return html.Div([html.P(intro, className="lead"), html.Div(id=ids.OVERVIEW_CARDS)])
+
+
+def timeseries_tab() -> html.Div:
+    """A measure picker and its time series."""
+    picker = dcc.Dropdown(id=ids.MEASURE, clearable=False, className="measure")
+    return html.Div(
+        [html.Label("Measure", htmlFor=ids.MEASURE), picker, graph(ids.TIMESERIES_GRAPH)]
+    )
+
+
+def breakdowns_tab() -> html.Div:
+    """A year slider over the heatmap, the pyramid and the reluctant managers."""
+    slider = dcc.Slider(
+        id=ids.YEAR, min=0, max=1, step=1, value=1, allow_direct_input=True, updatemode="mouseup"
+    )
+    return html.Div(
+        [
+            html.Label("Year", htmlFor=ids.YEAR),
+            slider,
+            graph(ids.HEATMAP_GRAPH),
+            graph(ids.PYRAMID_GRAPH),
+            graph(ids.RELUCTANT_GRAPH),
+        ]
+    )
+
+
+def flows_tab() -> html.Div:
+    """A policy choice and its Sankey of career moves."""
+    radio = dcc.RadioItems(id=ids.FLOW_POLICY, inline=True, className="radio")
+    return html.Div([html.Label("Policy"), radio, graph(ids.FLOWS_GRAPH)])
+
+
+def peter_tab() -> html.Div:
+    """Pre-promotion performance against later team output."""
+    text = (
+        "If the best technical performers made the best managers, the dots would rise to "
+        "the right. The Peter principle predicts they do not."
+    )
+    return html.Div([html.P(text, className="lead"), graph(ids.PETER_GRAPH)])
+
+
+def cards(items: list[Card], colours: dict[str, str]) -> html.Div:
+    """The overview cards: per measure, each policy's mean, interval and difference."""
+    return html.Div([card(c, colours) for c in items], className="cards")
+
+
+def card(c: Card, colours: dict[str, str]) -> html.Div:
+    """One measure's card."""
+    head = html.Tr([html.Th("Policy"), html.Th("Mean [95% CI]"), html.Th("vs baseline [95% CI]")])
+    return html.Div(
+        [
+            html.H3(c.label),
+            html.P(c.unit, className="unit"),
+            html.Table([html.Thead(head), html.Tbody([card_row(r, colours) for r in c.rows])]),
+        ],
+        className="card",
+        id=f"card-{c.measure}",
+    )
+
+
+def card_row(r: CardRow, colours: dict[str, str]) -> html.Tr:
+    """A policy's line: swatch and name, mean and interval, difference and verdict badge."""
+    swatch = html.Span(className="swatch", style={"background": colours.get(r.policy)})
+    diff: list[Any] = [r.diff]
+    if r.verdict in BADGES:
+        diff.append(html.Span(r.verdict, className="badge"))
+    return html.Tr(
+        [
+            html.Td([swatch, r.policy]),
+            html.Td([r.mean, html.Small(f" {r.interval}")]),
+            html.Td(diff),
+        ],
+        className=f"verdict-{r.verdict}",
+    )
+
+
+def control(lever: Lever, value: Any) -> html.Div:
+    """One what-if lever; its range and help text come from the parameter."""
+    lo, hi = lever.bounds()
+    lid = ids.lever(lever.name)
+    if lever.control == "choice":
+        widget: Any = dcc.Dropdown(id=lid, options=choices(lever), value=value, clearable=False)
+    elif lever.control == "slider":
+        widget = dcc.Slider(
+            id=lid,
+            min=lo,
+            max=hi,
+            step=lever.step,
+            value=value,
+            marks=None,
+            tooltip={"placement": "bottom"},
+            allow_direct_input=True,
+        )
+    else:
+        widget = dcc.Input(
+            id=lid,
+            type="number",
+            min=lo,
+            max=hi,
+            step=lever.step,
+            value=value,
+            debounce=True,
+            className="number",
+        )
+    return html.Div([html.Label(lever.label), widget, html.Small(lever.help)], className="lever")
+
+
+def whatif_tab() -> html.Div:
+    """The what-if form, its run and cancel buttons, progress, status and result."""
+    intro = ("Change the main levers and run a new experiment: the policy you try runs beside "
+             "the baseline, with paired replications. The result is saved under the results "
+             "folder like any run.")  # fmt: skip
+    return html.Div(
+        [html.P(intro, className="lead"), whatif_form(), whatif_buttons(), whatif_progress(),
+         html.Div(id=ids.WHATIF_STATUS, className="status"), html.Div(id=ids.WHATIF_RESULT)]
+    )  # fmt: skip
+
+
+def whatif_form() -> html.Div:
+    """The policy to try, the baseline, and every lever, starting at the tried policy's values."""
+    names = policy_names()
+    start = {lv.name: lv.default() for lv in LEVERS} | preset(names[1])
+    pick = [
+        _choice(ids.lever("policy"), "Policy to try", names, names[1]),
+        _choice(ids.lever("baseline"), "Compared with (baseline)", names, names[0]),
+    ]
+    return html.Div(pick + [control(lv, start[lv.name]) for lv in LEVERS], className="form")
+
+
+def whatif_buttons() -> html.Div:
+    """Run, cancel (enabled while running) and download the what-if as a scenario file."""
+    return html.Div(
+        [html.Button("Run what-if", id=ids.WHATIF_RUN, className="button"),
+         html.Button("Cancel", id=ids.WHATIF_CANCEL, className="button secondary", disabled=True),
+         html.Button("Download as scenario (YAML)", id=ids.WHATIF_YAML,
+                     className="button secondary")],
+        className="buttons",
+    )  # fmt: skip
+
+
+def whatif_progress() -> html.Div:
+    """A progress bar and 'n / N runs', shown once a run starts."""
+    return html.Div(
+        [html.Progress(id=ids.WHATIF_PROGRESS, value="0", max="1"),
+         html.Span(id=ids.WHATIF_PROGRESS_TEXT)],
+        id=ids.WHATIF_PROGRESS_BOX, className="progress", hidden=True,
+    )  # fmt: skip
+
+
+def _choice(cid: dict, label: str, options: list[str], value: str) -> html.Div:
+    return html.Div(
+        [html.Label(label), dcc.Dropdown(id=cid, options=options, value=value, clearable=False)],
+        className="lever",
+    )
+
+
+def whatif_result(name: str, items: list[Card], colours: dict[str, str], fig: Any) -> html.Div:
+    """A finished what-if beside its baseline: the key cards and engagement over time."""
+    note = "Every tab now shows this experiment; pick another one above to go back."
+    return html.Div(
+        [
+            html.H2(f"Result: {name}"),
+            html.P(note, className="lead"),
+            cards(items, colours),
+            dcc.Graph(figure=fig, config=GRAPH_CONFIG),
+        ],
+        className="whatif-result",
+    )

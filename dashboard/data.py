@@ -1,0 +1,124 @@
+"""The dashboard's reads of results folders, through orgsim.results, cached per folder version.
+
+A folder's tables are cached under its manifest's modification time, so a rerun into the same
+folder is picked up and nothing is read twice. Every name passes through ``resolve_experiment``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import ids
+from dashboard.paths import resolve_experiment
+from orgsim import figures
+from orgsim.metrics import KEY_MEASURES
+from orgsim.overview import Card, overview_cards
+from orgsim.results import MANIFEST, Results, compare, load, timeseries_bands
+
+
+def _version(folder: Path) -> int:
+    return (folder / MANIFEST).stat().st_mtime_ns
+
+
+@lru_cache(maxsize=16)
+def _results(folder: Path, version: int) -> Results:
+    return load(folder)
+
+
+@lru_cache(maxsize=32)
+def _table(folder: Path, version: int, name: str) -> pd.DataFrame:
+    return _results(folder, version).table(name)
+
+
+@lru_cache(maxsize=16)
+def _comparison(folder: Path, version: int) -> pd.DataFrame:
+    r = _results(folder, version)
+    return compare(_table(folder, version, "summary"), r.baseline, r.policies)
+
+
+@lru_cache(maxsize=64)
+def _bands(folder: Path, version: int, measure: str) -> pd.DataFrame:
+    return timeseries_bands(_table(folder, version, "timeseries"), measure)
+
+
+class Experiment:
+    """One results folder under the root, read lazily; the name is checked on construction."""
+
+    def __init__(self, root: Path, name: object) -> None:
+        self.folder = resolve_experiment(root, name)
+        self.version = _version(self.folder)
+
+    @property
+    def results(self) -> Results:
+        """The folder's Results (manifest, policies, baseline, measures)."""
+        return _results(self.folder, self.version)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of the results tables (shared: do not modify)."""
+        return _table(self.folder, self.version, name)
+
+    def comparison(self) -> pd.DataFrame:
+        """results.compare() over every measure: means, intervals, paired differences."""
+        return _comparison(self.folder, self.version)
+
+    def key_comparison(self) -> pd.DataFrame:
+        """The comparison restricted to the key measures, in KEY_MEASURES order."""
+        c = self.comparison()
+        return c[c["measure"].isin(KEY_MEASURES)]
+
+    def cards(self) -> list[Card]:
+        """The overview cards of the key measures."""
+        r = self.results
+        return overview_cards(self.key_comparison(), r.measures, KEY_MEASURES, r.baseline)
+
+    def bands(self, measure: str) -> pd.DataFrame:
+        """results.timeseries_bands() of one measure."""
+        return _bands(self.folder, self.version, measure)
+
+    @property
+    def colours(self) -> dict[str, str]:
+        """The colour of each policy, in scenario order."""
+        return figures.policy_colours(self.results.policies)
+
+    @property
+    def last_month(self) -> int:
+        """The horizon: the last recorded month."""
+        return int(self.table("timeseries")["month"].max())
+
+    @property
+    def run(self) -> dict:
+        """The run settings of the scenario (years, replications, seed)."""
+        return self.results.manifest["scenario"]["run"]
+
+    def snapshot(self, year: float | None) -> tuple[pd.DataFrame, float]:
+        """figures.structure_at() at the recorded month nearest ``year`` (default: horizon)."""
+        structure = self.table("structure")
+        months = structure["month"].unique()
+        wanted = self.last_month if year is None else float(year) * 12
+        month = int(months[abs(months - wanted).argmin()])
+        return figures.structure_at(structure, month), month / 12
+
+    def flow_links(self, policy: str) -> pd.DataFrame:
+        """figures.flow_links() of one policy, per year and replication of this experiment."""
+        run = self.run
+        return figures.flow_links(self.table("events"), policy, run["years"], run["replications"])
+
+    def view_data(self, tab: str, measure: str, year: float | None) -> tuple[pd.DataFrame, str]:
+        """The data behind a tab as a table, and a short name for its file."""
+        if tab == ids.TAB_TIMESERIES and measure in self.results.measures:
+            return self.bands(measure).assign(measure=measure), f"over-time-{measure}"
+        if tab == ids.TAB_BREAKDOWNS:
+            snap, at = self.snapshot(year)
+            return snap.assign(year=at), f"grades-and-roles-year-{at:g}"
+        if tab == ids.TAB_FLOWS:
+            links = [self.flow_links(p).assign(policy=p) for p in self.results.policies]
+            return pd.concat(links, ignore_index=True), "career-moves-per-year"
+        if tab == ids.TAB_PETER:
+            return self.table("managers"), "promoted-managers"
+        meta = self.results.measures
+        c = self.key_comparison()
+        labels = c["measure"].map(lambda m: meta[m].label)
+        return c.assign(label=labels, unit=c["measure"].map(lambda m: meta[m].unit)), "overview"

@@ -1,0 +1,48 @@
+"""Every component id of the dashboard, in one place, so layout and callbacks cannot drift."""
+
+# header
+EXPERIMENT = "experiment-picker"
+EXPERIMENT_INFO = "experiment-info"
+DOWNLOAD_CSV = "download-csv-button"
+DOWNLOAD_CSV_FILE = "download-csv-file"
+EMPTY_STATE = "empty-state"
+DATA_VIEWS = "data-views"
+
+# tabs
+TABS = "tabs"
+TAB_OVERVIEW = "tab-overview"
+TAB_TIMESERIES = "tab-timeseries"
+TAB_BREAKDOWNS = "tab-breakdowns"
+TAB_FLOWS = "tab-flows"
+TAB_PETER = "tab-peter"
+TAB_WHATIF = "tab-whatif"
+
+# views
+OVERVIEW_CARDS = "overview-cards"
+MEASURE = "measure-picker"
+TIMESERIES_GRAPH = "timeseries-graph"
+YEAR = "year-slider"
+HEATMAP_GRAPH = "heatmap-graph"
+PYRAMID_GRAPH = "pyramid-graph"
+RELUCTANT_GRAPH = "reluctant-graph"
+FLOW_POLICY = "flow-policy"
+FLOWS_GRAPH = "flows-graph"
+PETER_GRAPH = "peter-graph"
+
+# what-if panel
+WHATIF_LEVER = "whatif-lever"  # pattern-matching: {"type": WHATIF_LEVER, "name": <lever>}
+WHATIF_RUN = "whatif-run"
+WHATIF_CANCEL = "whatif-cancel"
+WHATIF_PROGRESS = "whatif-progress"
+WHATIF_PROGRESS_TEXT = "whatif-progress-text"
+WHATIF_PROGRESS_BOX = "whatif-progress-box"
+WHATIF_STATUS = "whatif-status"
+WHATIF_DONE = "whatif-done"
+WHATIF_RESULT = "whatif-result"
+WHATIF_YAML = "whatif-yaml-button"
+WHATIF_YAML_FILE = "whatif-yaml-file"
+
+
+def lever(name: str) -> dict[str, str]:
+    """The id of one what-if lever control."""
+    return {"type": WHATIF_LEVER, "name": name}

@@ -1,0 +1,307 @@
+"""Every figure of the dashboard and the HTML report: pure ``(DataFrame(s), options) -> Figure``.
+
+Both front ends call these builders, so a figure looks the same wherever it appears. The data
+come from ``orgsim.results`` (tables, ``compare()``, ``timeseries_bands()``, ``mean_ci()``);
+nothing here reads files. One colour per policy, from the Okabe-Ito colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from math import ceil
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from orgsim.metrics import Measure
+from orgsim.overview import fmt, interval
+from orgsim.results import mean_ci
+
+#: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+ROLE_LABELS = {"ic": "Individual contributor", "specialist": "Specialist", "manager": "Manager"}
+ROLE_SHORT = {"ic": "IC", "specialist": "Specialist", "manager": "Manager"}
+ROLE_PATTERNS = {"ic": "", "specialist": "/", "manager": "x"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+MAX_POINTS = 1500  # managers drawn per policy in the Peter-principle view
+
+
+def policy_colours(policies: Iterable[str]) -> dict[str, str]:
+    """Colour of each policy, in scenario order; the same in every figure of an experiment."""
+    return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(policies)}
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """A '#rrggbb' colour as a CSS rgba() string with the given opacity."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def style(
+    fig: go.Figure, title: str, subtitle: str = "", height: int = 460, top: int = 90
+) -> go.Figure:
+    """Apply the shared look: white template, plain title and subtitle, legend below the plot."""
+    fig.update_layout(
+        template="plotly_white",
+        title=dict(text=title, subtitle=dict(text=subtitle), x=0.01, xanchor="left"),
+        font=dict(family=FONT, size=13),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
+        margin=dict(l=80, r=30, t=top, b=90),
+        height=height,
+        hoverlabel=dict(font_family=FONT),
+    )
+    return fig
+
+
+# --- time series ------------------------------------------------------------------------------
+def axis_title(m: Measure, width: int = 34) -> str:
+    """An axis label with the measure's unit; long ones wrap, with the unit on its own line."""
+    text = f"{m.label} ({m.unit})"
+    if len(text) <= width:
+        return text
+    return "<br>".join([*textwrap.wrap(m.label, width), f"({m.unit})"])
+
+
+def hover(policy: str, template: str) -> str:
+    """A hover template naming the policy in the box's side label."""
+    return f"{template}<extra>{policy}</extra>"
+
+
+def timeseries_figure(bands: pd.DataFrame, m: Measure, colours: dict[str, str]) -> go.Figure:
+    """One line per policy (mean over replications) with its 95% band; x in years."""
+    fig = go.Figure()
+    for policy, colour in colours.items():
+        b = bands[bands["policy"] == policy].dropna(subset=["mean"])
+        years = b["month"] / 12
+        edge = dict(x=years, mode="lines", line_width=0, legendgroup=policy, showlegend=False,
+                    hoverinfo="skip")  # fmt: skip
+        fig.add_scatter(y=b["high"].fillna(b["mean"]), **edge)
+        fig.add_scatter(y=b["low"].fillna(b["mean"]), fill="tonexty",
+                        fillcolor=rgba(colour, 0.18), **edge)  # fmt: skip
+        fig.add_scatter(x=years, y=b["mean"], mode="lines", name=policy, legendgroup=policy,
+                        line=dict(color=colour, width=2.5),
+                        hovertemplate=hover(policy, "year %{x:.1f}: %{y:.3g}"))  # fmt: skip
+    fig.update_xaxes(title_text="Years since the start")
+    fig.update_yaxes(title_text=axis_title(m))
+    sub = "Line: mean over replications. Shaded: 95% interval."
+    return style(fig, f"{m.label} over time", sub)
+
+
+# --- organisation structure -------------------------------------------------------------------
+def _mean(values: pd.Series) -> float:
+    return mean_ci(values.to_numpy())[0]
+
+
+def structure_at(structure: pd.DataFrame, month: int) -> pd.DataFrame:
+    """Per policy, grade and role at ``month``: means over replications of headcount,
+    engagement and the reluctant share of the cell, with the 95% interval of that share."""
+    s = structure[structure["month"] == month].copy()
+    s["reluctant_share"] = s["reluctant"] / s["headcount"].where(s["headcount"] > 0)
+    g = s.groupby(["policy", "grade", "role"], sort=False)
+    out = g.agg(
+        positions=("positions", _mean),
+        headcount=("headcount", _mean),
+        engagement=("engagement", _mean),
+        reluctant_share=("reluctant_share", _mean),
+    )
+    ci = g["reluctant_share"].apply(lambda v: pd.Series(mean_ci(v.to_numpy())[1:], ["lo", "hi"]))
+    return out.join(ci.unstack()).reset_index()
+
+
+def _grid(n: int, cols: int = 4) -> tuple[int, int]:
+    c = min(n, cols)
+    return ceil(n / c), c
+
+
+def _facets(colours: dict[str, str], x_title: str, y_title: str, **kw) -> go.Figure:
+    """One subplot per policy, titled in the policy's colour, with shared axis titles."""
+    rows, cols = _grid(len(colours))
+    fig = make_subplots(
+        rows,
+        cols,
+        subplot_titles=list(colours),
+        x_title=x_title,
+        y_title=y_title,
+        horizontal_spacing=0.04,
+        **kw,
+    )
+    for ann, colour in zip(fig.layout.annotations, colours.values(), strict=False):
+        ann.font = dict(color=colour, size=14)
+    return fig
+
+
+def _cell(i: int, cols: int) -> dict[str, int]:
+    return dict(row=i // cols + 1, col=i % cols + 1)
+
+
+def engagement_heatmap(snapshot: pd.DataFrame, colours: dict[str, str], year: float) -> go.Figure:
+    """Mean engagement by grade x role, one panel per policy, on one shared colour scale."""
+    fig = _facets(colours, "Role", "Grade", shared_yaxes=True)
+    _, cols = _grid(len(colours))
+    zmin, zmax = snapshot["engagement"].min(), snapshot["engagement"].max()
+    for i, policy in enumerate(colours):
+        grid = (
+            snapshot[snapshot["policy"] == policy]
+            .pivot_table(index="grade", columns="role", values="engagement", dropna=False)
+            .reindex(columns=[r for r in ROLE_LABELS if r in set(snapshot["role"])])
+        )
+        fig.add_heatmap(
+            z=grid.to_numpy(),
+            x=[ROLE_SHORT[r] for r in grid.columns],
+            y=grid.index.astype(str),
+            zmin=zmin,
+            zmax=zmax,
+            colorscale="Cividis",
+            texttemplate="%{z:.2f}",
+            showscale=i == 0,
+            colorbar=dict(title=dict(text="Engagement (0..1)")),
+            hovertemplate=hover(policy, "grade %{y}, %{x}: %{z:.3f}"),
+            **_cell(i, cols),
+        )
+    title = f"Where engagement is high and low, by grade and role (year {year:g})"
+    sub = "Mean engagement of the people in each cell; blank: no such role."
+    return style(fig, title, sub, top=120)
+
+
+def pyramid_figure(snapshot: pd.DataFrame, colours: dict[str, str], year: float) -> go.Figure:
+    """Headcount by grade, stacked by role, one panel per policy: the organisation's shape."""
+    x_title = "People (mean over replications)"
+    fig = _facets(colours, x_title, "Grade", shared_yaxes=True, shared_xaxes=True)
+    _, cols = _grid(len(colours))
+    for i, (policy, colour) in enumerate(colours.items()):
+        s = snapshot[snapshot["policy"] == policy]
+        for role, pattern in ROLE_PATTERNS.items():
+            r = s[s["role"] == role]
+            fig.add_bar(
+                x=r["headcount"],
+                y=r["grade"],
+                orientation="h",
+                name=ROLE_LABELS[role],
+                marker=dict(color=colour, pattern_shape=pattern, line=dict(color="white", width=1)),
+                showlegend=False,
+                legendgroup=role,
+                hovertemplate=hover(policy, f"grade %{{y}}: %{{x:.1f}} {ROLE_LABELS[role]}s"),
+                **_cell(i, cols),
+            )
+    for role, pattern in ROLE_PATTERNS.items():  # a colour-neutral legend of the patterns
+        fig.add_bar(x=[None], y=[None], name=ROLE_LABELS[role], legendgroup=role, row=1, col=1,
+                    marker=dict(color="#9a9a9a", pattern_shape=pattern))  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(dtick=1)
+    fig.update_xaxes(matches="x")
+    title = f"Organisation pyramid: people by grade and role (year {year:g})"
+    sub = "Bar patterns mark the role; colours mark the policy."
+    return style(fig, title, sub, top=120).update_layout(legend_y=-0.2)
+
+
+def reluctant_figure(snapshot: pd.DataFrame, colours: dict[str, str], year: float) -> go.Figure:
+    """Share of managers at each grade who do not want to lead, with 95% intervals."""
+    fig = go.Figure()
+    mgr = snapshot[snapshot["role"] == "manager"]
+    for policy, colour in colours.items():
+        m = mgr[mgr["policy"] == policy]
+        share = m["reluctant_share"]
+        err = dict(  # whiskers stay within [0, 1], where a share lies
+            type="data",
+            symmetric=False,
+            color="#444",
+            array=m["hi"].clip(upper=1) - share,
+            arrayminus=share - m["lo"].clip(lower=0),
+        )
+        fig.add_bar(x=m["grade"], y=share, name=policy, marker_color=colour, error_y=err,
+                    hovertemplate=hover(policy, "grade %{x}: %{y:.1%}"))  # fmt: skip
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="Grade", dtick=1)
+    fig.update_yaxes(title_text="% of the grade's managers", tickformat=".0%", range=[0, 1.05])
+    title = f"Reluctant managers by grade (year {year:g})"
+    return style(fig, title, "Bars: mean over replications. Whiskers: 95% interval.")
+
+
+# --- career flows -----------------------------------------------------------------------------
+SOURCES = {"hired": "Hired from outside", "ic": "IC", "specialist": "Specialist",
+           "manager": "Manager"}  # fmt: skip
+TARGETS = {"ic": "To IC", "specialist": "To specialist", "manager": "To manager",
+           "exit": "Left (voluntary)", "retirement": "Retired"}  # fmt: skip
+
+
+def flow_links(events: pd.DataFrame, policy: str, years: float, replications: int) -> pd.DataFrame:
+    """Moves per year (mean over replications) between roles, in and out: source, target, value.
+
+    Hires come from outside; promotions that change track, step-backs, exits and retirements
+    leave a role. Promotions within a track are not moves between roles and are left out.
+    """
+    e = events[events["policy"] == policy]
+    kind = e["event"].astype(str)
+    src = e["from_role"].astype(object).where(kind != "hire", "hired")
+    tgt = e["to_role"].astype(object).where(~kind.isin(["exit", "retirement"]), kind)
+    moves = pd.DataFrame({"source": src, "target": tgt}).dropna()
+    moves = moves[moves["source"] != moves["target"]]
+    counts = moves.value_counts().rename("value").reset_index()
+    counts["value"] = counts["value"] / (replications * years)
+    return counts
+
+
+def flows_figure(links: pd.DataFrame, policy: str, colour: str) -> go.Figure:
+    """A Sankey of career moves per year for one policy, from ``flow_links``."""
+    labels = [*SOURCES.values(), *TARGETS.values()]
+    index = {("s", k): i for i, k in enumerate(SOURCES)}
+    index |= {("t", k): len(SOURCES) + i for i, k in enumerate(TARGETS)}
+    links = links[links["source"].isin(SOURCES) & links["target"].isin(TARGETS)]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=".1f",
+            valuesuffix=" people per year",
+            node=dict(label=labels, color="#8c8c8c", pad=18, thickness=16),
+            link=dict(
+                source=[index["s", s] for s in links["source"]],
+                target=[index["t", t] for t in links["target"]],
+                value=links["value"],
+                color=rgba(colour, 0.35),
+            ),
+        )
+    )
+    sub = "People per year, mean over replications. Promotions within a track are not shown."
+    return style(fig, f"Career moves under {policy}", sub, height=380).update_layout(margin_b=20)
+
+
+# --- the Peter principle ----------------------------------------------------------------------
+def peter_figure(
+    managers: pd.DataFrame, colours: dict[str, str], comparison: pd.DataFrame | None = None
+) -> go.Figure:
+    """Each promoted manager's pre-promotion performance against their team's later output."""
+    x_title = "Observed performance before promotion (skill scale)"
+    y_title = "Team output later (per practitioner)"
+    fig = _facets(colours, x_title, y_title, shared_yaxes=True, shared_xaxes=True)
+    _, cols = _grid(len(colours))
+    for i, (policy, colour) in enumerate(colours.items()):
+        m = managers[managers["policy"] == policy]
+        if len(m) > MAX_POINTS:
+            m = m.sample(MAX_POINTS, random_state=0)
+        fig.add_scatter(
+            x=m["pre_promotion_performance"],
+            y=m["team_output"],
+            mode="markers",
+            name=policy,
+            marker=dict(color=colour, size=6, opacity=0.55),
+            hovertemplate=hover(policy, "before: %{x:.2f}, team output: %{y:.2f}"),
+            **_cell(i, cols),
+        )
+    if comparison is not None:
+        _label_correlations(fig, comparison)
+    fig.update_xaxes(matches="x")
+    sub = "Each dot is a promoted manager. r: correlation at the horizon (95% interval)."
+    fig = style(fig, "Do the best performers make the best managers?", sub, top=130)
+    return fig.update_layout(showlegend=False)
+
+
+def _label_correlations(fig: go.Figure, comparison: pd.DataFrame) -> None:
+    """Add 'r = mean [low, high]' of the peter_signature measure to each panel's title."""
+    rows = comparison[comparison["measure"] == "peter_signature"].set_index("policy")
+    for ann in fig.layout.annotations:
+        if ann.text in rows.index:
+            r = rows.loc[ann.text]
+            ci = interval(r["ci_low"], r["ci_high"], "correlation", False, r["mean"])
+            ann.text = f"{ann.text}<br><sup>r = {fmt(r['mean'], 'correlation')} {ci}</sup>"

@@ -1,0 +1,161 @@
+"""The shareable HTML report of an experiment: one self-contained file that opens offline.
+
+It holds the overview cards, a generated narrative of the main differences with their 95%
+intervals, the key time series, the career flows and the Peter-principle view. Every figure
+comes from ``orgsim.figures`` (the dashboard's builders); plotly.js is embedded once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from orgsim import figures
+from orgsim.metrics import KEY_MEASURES
+from orgsim.overview import Card, narrative, overview_cards
+from orgsim.results import Results, compare, load, timeseries_bands
+
+CONFIG = {"displaylogo": False, "responsive": True}
+CSS = """
+body { margin: 0; background: #f5f7fa; color: #1f2933; line-height: 1.5;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { margin: 0 0 4px; font-size: 28px; } h2 { margin: 32px 0 8px; font-size: 21px; }
+.meta, .note { color: #5f6b7a; } .narrative li { margin: 6px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 14px; }
+.card, .figure { background: #fff; border: 1px solid #dde3ea; border-radius: 8px;
+  padding: 12px 14px; }
+.figure { margin: 12px 0; padding: 6px; }
+.card h3 { margin: 0; font-size: 15px; } .card .unit { margin: 0 0 8px; color: #5f6b7a;
+  font-size: 12.5px; }
+.card table { width: 100%; border-collapse: collapse; font-size: 13px; }
+.card th { text-align: left; color: #5f6b7a; font-size: 11.5px; border-bottom: 1px solid #dde3ea; }
+.card td { padding: 3px 6px 3px 0; white-space: nowrap; } .card small { color: #5f6b7a; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+.badge { margin-left: 6px; padding: 0 6px; border-radius: 9px; font-size: 11px; color: #fff;
+  background: #6b7280; }
+.verdict-better td:last-child { color: #0a5fa8; } .verdict-better .badge { background: #0a5fa8; }
+.verdict-worse td:last-child { color: #b8410e; } .verdict-worse .badge { background: #b8410e; }
+.verdict-baseline td:last-child { color: #5f6b7a; font-style: italic; }
+"""
+
+
+def write_report(folder: Path, out: Path) -> Path:
+    """Write the HTML report of the results in ``folder`` to ``out``; returns ``out``."""
+    out = Path(out)
+    out.write_text(render(load(folder)), encoding="utf-8")
+    return out
+
+
+def render(results: Results) -> str:
+    """The whole report as one HTML document (plotly.js inlined)."""
+    scenario = results.manifest["scenario"]
+    comparison = compare(results.table("summary"), results.baseline, results.policies)
+    colours = figures.policy_colours(results.policies)
+    body = [
+        header(results),
+        section("What the experiment found", findings(results, comparison)),
+        section("Key measures at the horizon", cards_html(results, comparison, colours)),
+        section("Key measures over time", timeseries_html(results, colours)),
+        section("Career moves", flows_html(results, colours)),
+        section(
+            "The Peter principle",
+            figure_html(figures.peter_figure(results.table("managers"), colours, comparison)),
+        ),
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>orgsim report: {escape(scenario['name'])}</title><style>{CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
+        f"<body><main>{''.join(body)}</main></body></html>\n"
+    )
+
+
+def section(title: str, content: str) -> str:
+    """A titled section."""
+    return f"<section><h2>{escape(title)}</h2>{content}</section>"
+
+
+def header(results: Results) -> str:
+    """Title, the strategist's question and how the experiment was run."""
+    m = results.manifest
+    s, run = m["scenario"], m["scenario"]["run"]
+    version = m.get("orgsim_versions", {}).get("orgsim", "?")
+    meta = (
+        f"{len(results.policies)} policies, {run['replications']} paired replications each, "
+        f"{run['years']:g} simulated years, seed {run['seed']}; baseline: {results.baseline}. "
+        f"orgsim {version}, finished {m.get('finished', '?')}."
+    )
+    question = f"<p>{escape(s['description'])}</p>" if s.get("description") else ""
+    return f"<h1>{escape(s['name'])}</h1>{question}<p class='meta'>{escape(meta)}</p>"
+
+
+def findings(results: Results, comparison) -> str:
+    """The generated narrative: per policy, where it is clearly better or worse."""
+    items = narrative(comparison, results.measures, KEY_MEASURES, results.baseline)
+    note = (
+        "Differences pair each replication with the baseline's (common random numbers); "
+        "brackets give 95% intervals. 'Clearly' means the interval excludes zero. Values are "
+        "means over the final year (the Peter-principle correlation: at the horizon)."
+    )
+    lis = "".join(f"<li>{escape(p)}</li>" for p in items)
+    return f"<ul class='narrative'>{lis}</ul><p class='note'>{escape(note)}</p>"
+
+
+def cards_html(results: Results, comparison, colours: dict[str, str]) -> str:
+    """The overview cards, as in the dashboard."""
+    cards = overview_cards(comparison, results.measures, KEY_MEASURES, results.baseline)
+    return f"<div class='cards'>{''.join(card_html(c, colours) for c in cards)}</div>"
+
+
+def card_html(card: Card, colours: dict[str, str]) -> str:
+    """One measure's card."""
+    rows = []
+    for r in card.rows:
+        badge = (
+            ""
+            if r.verdict in ("baseline", "neutral")
+            else (f"<span class='badge'>{r.verdict}</span>")
+        )
+        swatch = f"<span class='swatch' style='background:{colours.get(r.policy, '#999')}'></span>"
+        rows.append(
+            f"<tr class='verdict-{r.verdict}'><td>{swatch}{escape(r.policy)}</td>"
+            f"<td>{r.mean} <small>{r.interval}</small></td><td>{r.diff}{badge}</td></tr>"
+        )
+    head = "<tr><th>Policy</th><th>Mean [95% CI]</th><th>vs baseline [95% CI]</th></tr>"
+    return (
+        f"<div class='card'><h3>{escape(card.label)}</h3><p class='unit'>{escape(card.unit)}</p>"
+        f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def figure_html(fig: go.Figure) -> str:
+    """A figure as a div (plotly.js is already in the page)."""
+    div = fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    return f"<div class='figure'>{div}</div>"
+
+
+def timeseries_html(results: Results, colours: dict[str, str]) -> str:
+    """One time-series figure per key measure recorded over time."""
+    ts = results.table("timeseries")
+    keys = [k for k in KEY_MEASURES if k in ts.columns and k != "peter_signature"]
+    return "".join(
+        figure_html(
+            figures.timeseries_figure(timeseries_bands(ts, k), results.measures[k], colours)
+        )
+        for k in keys
+    )
+
+
+def flows_html(results: Results, colours: dict[str, str]) -> str:
+    """A Sankey of career moves per policy."""
+    events, run = results.table("events"), results.manifest["scenario"]["run"]
+    parts = []
+    for policy in results.policies:
+        links = figures.flow_links(events, policy, run["years"], run["replications"])
+        parts.append(figure_html(figures.flows_figure(links, policy, colours[policy])))
+    return "".join(parts)

@@ -1,0 +1,56 @@
+"""Browser test set-up (see BROWSER-TESTS.md): window size, a free port, a results root."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from results_fixtures import make_results
+from selenium.webdriver.chrome.options import Options
+
+from dashboard import create_app
+
+
+def pytest_setup_options() -> Options:
+    """dash_duo's Chrome options: a window wide enough for the dashboard's layout."""
+    options = Options()
+    options.add_argument("--window-size=1280,1000")
+    return options
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port nobody listens on, so parallel runs do not test each other's apps."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A results root holding one small experiment, 'tiny' (made once per session)."""
+    root = tmp_path_factory.mktemp("results")
+    make_results(root)
+    return root
+
+
+@pytest.fixture
+def results_root(shared_root: Path, tmp_path: Path) -> Path:
+    """A private copy of the shared root, which a test may add what-if results to."""
+    root = tmp_path / "results"
+    shutil.copytree(shared_root, root)
+    return root
+
+
+@pytest.fixture
+def start(dash_duo, free_port: int) -> Callable:
+    """``start(root)``: serve the dashboard of ``root`` and open it in the browser."""
+
+    def go(root: Path):
+        dash_duo.start_server(create_app(root), port=free_port)
+        return dash_duo
+
+    return go

@@ -1,0 +1,167 @@
+"""The figure builders (shared by the dashboard and the report) on a small results folder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from results_fixtures import make_results
+
+from orgsim import figures
+from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.overview import fmt, narrative, overview_cards, verdict
+from orgsim.results import Results, compare, load, timeseries_bands
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    """Two policies x 3 replications of an 80-person organisation over 2 years."""
+    return load(make_results(tmp_path_factory.mktemp("results")))
+
+
+@pytest.fixture(scope="module")
+def colours(results: Results) -> dict[str, str]:
+    return figures.policy_colours(results.policies)
+
+
+@pytest.fixture(scope="module")
+def comparison(results: Results) -> pd.DataFrame:
+    return compare(results.table("summary"), results.baseline, results.policies)
+
+
+def policy_colour_of(trace) -> str | None:
+    """The colour a trace is drawn in."""
+    line = getattr(trace, "line", None)
+    return (line.color if line is not None and line.color else None) or trace.marker.color
+
+
+def test_each_policy_has_one_colour_from_the_colour_blind_safe_palette() -> None:
+    colours = figures.policy_colours(["a", "b", "c"])
+    assert list(colours) == ["a", "b", "c"]
+    assert len(set(colours.values())) == 3 and set(colours.values()) <= set(figures.PALETTE)
+    assert figures.policy_colours(["a", "b"]) == {k: colours[k] for k in "ab"}
+
+
+def test_time_series_has_a_line_and_band_per_policy(results: Results, colours) -> None:
+    bands = timeseries_bands(results.table("timeseries"), "voluntary_turnover")
+    fig = figures.timeseries_figure(bands, MEASURES["voluntary_turnover"], colours)
+    lines = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in lines] == results.policies
+    assert [t.line.color for t in lines] == [colours[p] for p in results.policies]
+    assert len([t for t in fig.data if t.fill == "tonexty"]) == len(results.policies)
+    assert fig.layout.yaxis.title.text == "Voluntary turnover<br>(share per year)"
+    assert fig.layout.xaxis.title.text == "Years since the start"
+    assert fig.layout.title.text == "Voluntary turnover over time"
+    line = lines[0]
+    expected = bands[bands["policy"] == line.name]["mean"].to_numpy()
+    np.testing.assert_allclose(line.y, expected)
+
+
+def test_the_pyramid_counts_everyone_at_the_chosen_month(results: Results, colours) -> None:
+    structure = results.table("structure")
+    snap = figures.structure_at(structure, 12)
+    fig = figures.pyramid_figure(snap, colours, 1)
+    drawn = sum(np.nansum(np.asarray(t.x, dtype=float)) for t in fig.data if t.showlegend is False)
+    at = structure[structure["month"] == 12]
+    per_run = at.groupby(["policy", "replication"])["headcount"].sum()
+    assert drawn == pytest.approx(per_run.groupby("policy").mean().sum())
+    assert "(year 1)" in fig.layout.title.text
+    assert {t.marker.color for t in fig.data if t.showlegend is False} == set(colours.values())
+
+
+def test_the_heatmap_shows_engagement_by_grade_and_role(results: Results, colours) -> None:
+    snap = figures.structure_at(results.table("structure"), 24)
+    fig = figures.engagement_heatmap(snap, colours, 2)
+    assert len(fig.data) == len(colours)
+    z = np.concatenate([np.ravel(np.asarray(t.z, dtype=float)) for t in fig.data])
+    z = z[~np.isnan(z)]
+    assert ((z >= 0) & (z <= 1)).all()
+    assert z.mean() == pytest.approx(snap["engagement"].mean(), rel=0.2)
+
+
+def test_reluctant_managers_are_shares_with_intervals_inside_0_1(results: Results, colours) -> None:
+    snap = figures.structure_at(results.table("structure"), 24)
+    fig = figures.reluctant_figure(snap, colours, 2)
+    assert [t.name for t in fig.data] == results.policies
+    for t in fig.data:
+        y = np.asarray(t.y, dtype=float)
+        assert ((y >= 0) & (y <= 1)).all()
+        top = y + np.nan_to_num(np.asarray(t.error_y.array, dtype=float))
+        bottom = y - np.nan_to_num(np.asarray(t.error_y.arrayminus, dtype=float))
+        assert (top <= 1 + 1e-9).all() and (bottom >= -1e-9).all()
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_flows_are_moves_per_year_between_roles(results: Results, colours) -> None:
+    events, run = results.table("events"), results.manifest["scenario"]["run"]
+    policy = results.policies[1]
+    links = figures.flow_links(events, policy, run["years"], run["replications"])
+    assert not (links["source"] == links["target"]).any()
+    hires = ((events["policy"] == policy) & (events["event"] == "hire")).sum()
+    total_hired = links.loc[links["source"] == "hired", "value"].sum()
+    assert total_hired == pytest.approx(hires / (run["years"] * run["replications"]))
+    assert {"exit", "specialist"} <= set(links["target"])
+    fig = figures.flows_figure(links, policy, colours[policy])
+    (sankey,) = fig.data
+    assert isinstance(sankey, go.Sankey)
+    assert len(sankey.link.value) == len(links)
+    assert policy in fig.layout.title.text
+
+
+def test_peter_view_plots_every_promoted_manager(results: Results, colours, comparison) -> None:
+    managers = results.table("managers")
+    fig = figures.peter_figure(managers, colours, comparison)
+    assert sum(len(t.x) for t in fig.data) == len(managers)
+    assert [t.marker.color for t in fig.data] == list(colours.values())
+    titles = [a.text for a in fig.layout.annotations]
+    assert all(any(t.startswith(p) and "r = " in t for t in titles) for p in results.policies)
+
+
+def test_builders_do_not_modify_their_inputs(results: Results, colours, comparison) -> None:
+    tables = {name: results.table(name) for name in ("structure", "managers", "events")}
+    copies = {name: df.copy() for name, df in tables.items()}
+    snap = figures.structure_at(tables["structure"], 12)
+    figures.pyramid_figure(snap, colours, 1)
+    figures.peter_figure(tables["managers"], colours, comparison)
+    figures.flow_links(tables["events"], results.policies[0], 2, 3)
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(df, copies[name])
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "better", "expected"),
+    [
+        (0.1, 0.2, "higher", "better"),
+        (0.1, 0.2, "lower", "worse"),
+        (-0.2, -0.1, "lower", "better"),
+        (-0.2, 0.1, "higher", "unclear"),
+        (np.nan, np.nan, "higher", "unclear"),
+        (0.1, 0.2, "neither", "neutral"),
+    ],
+)
+def test_verdicts_need_the_interval_to_exclude_zero(low, high, better, expected) -> None:
+    assert verdict(low, high, better) == expected
+
+
+def test_values_are_formatted_for_a_strategist() -> None:
+    assert fmt(0.1234, "share") == "12.3%"
+    assert fmt(-0.028, "share per year", signed=True) == "-2.8 pts"
+    assert fmt(0.0135, "0..1", signed=True, ref=0.557) == "+0.013"
+    assert fmt(8.34, "expertise") == "8.34" and fmt(np.nan, "0..1") == "n/a"
+
+
+def test_cards_and_narrative_cover_the_key_measures(results: Results, comparison) -> None:
+    cards = overview_cards(comparison, results.measures, KEY_MEASURES, results.baseline)
+    assert [c.measure for c in cards] == list(KEY_MEASURES)
+    assert all([r.policy for r in c.rows] == results.policies for c in cards)
+    assert all(c.rows[0].verdict == "baseline" for c in cards)
+    (paragraph,) = narrative(comparison, results.measures, KEY_MEASURES, results.baseline)
+    assert paragraph.startswith(f"Compared with {results.baseline}, {results.policies[1]}")
+
+
+def test_the_same_data_give_the_same_figure(results: Results, colours) -> None:
+    """Builders are pure: no files, globals or randomness behind them."""
+    snap = figures.structure_at(results.table("structure"), 12)
+    a = figures.pyramid_figure(snap, colours, 1).to_json()
+    assert figures.pyramid_figure(snap.copy(), colours, 1).to_json() == a
