@@ -27,7 +27,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
 
 test: lint browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_model.py

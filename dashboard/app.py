@@ -10,7 +10,7 @@ from pathlib import Path
 import dash
 import diskcache
 
-from dashboard import callbacks, components
+from dashboard import callbacks, callbacks_sweep, components
 from dashboard.paths import list_experiments
 
 ASSETS = Path(__file__).parent / "assets"
@@ -30,6 +30,7 @@ def create_app(results_root: Path) -> dash.Dash:
     )
     app.layout = lambda: components.page(root, list_experiments(root))
     callbacks.register(app, root)
+    callbacks_sweep.register(app, root)
     return app
 
 

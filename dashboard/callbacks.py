@@ -24,7 +24,6 @@ from dashboard.whatif import (
     run_whatif,
 )
 from orgsim import figures
-from orgsim.metrics import KEY_MEASURES
 from orgsim.policies import UnknownPolicyError
 from orgsim.results import ResultsError
 from orgsim.scenario import dump_scenario
@@ -46,6 +45,12 @@ def guarded(fn: Callable) -> Callable:
     return wrapper
 
 
+def keep(current: Any, options: list[dict[str, str]]) -> Any:
+    """The current choice if the new options still hold it, else the first option."""
+    values = [o["value"] for o in options]
+    return current if current in values else values[0]
+
+
 def register(app: Dash, root: Path) -> None:
     """Attach every callback of the page to ``app``, reading experiments under ``root``."""
     register_experiment(app, root)
@@ -58,7 +63,19 @@ def describe(exp: Experiment) -> str:
     s, run = exp.results.manifest["scenario"], exp.run
     text = s.get("description") or s["name"]
     size = f"{len(exp.results.policies)} policies x {run['replications']} replications"
-    return f"{text} ({size}, {run['years']:g} years; baseline {exp.results.baseline})"
+    line = f"{text} ({size}, {run['years']:g} years; baseline {exp.results.baseline})"
+    return line + sweep_note(exp)
+
+
+def sweep_note(exp: Experiment) -> str:
+    """For a sweep or sensitivity analysis: that the other tabs pool its points."""
+    if not exp.swept:
+        return ""
+    if exp.sensitivity() is not None:
+        what, tabs = "sensitivity analysis over", "Sensitivity and Sweep tabs tell"
+    else:
+        what, tabs = "sweep over", "Sweep tab tells"
+    return f". A {what} {exp.points} points: the {tabs} them apart; the other tabs pool them."
 
 
 def register_experiment(app: Dash, root: Path) -> None:
@@ -87,11 +104,8 @@ def register_experiment(app: Dash, root: Path) -> None:
     @guarded
     def measures(name: str, current: str | None) -> tuple[list, str]:
         exp = Experiment(root, name)
-        cols = set(exp.table("timeseries").columns)
-        order = [*KEY_MEASURES, *exp.results.measures]
-        names = [m for m in dict.fromkeys(order) if m in cols]
-        options = [{"label": exp.results.measures[m].label, "value": m} for m in names]
-        return options, current if current in names else names[0]
+        options = exp.measure_options(exp.table("timeseries").columns)
+        return options, keep(current, options)
 
     @app.callback(
         Output(ids.YEAR, "max"),

@@ -12,6 +12,8 @@ from dashboard.whatif import LEVERS, Lever, choices, policy_names, preset
 from orgsim.overview import Card, CardRow
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+HIDDEN = {"display": "none"}  # a tab that does not apply to the chosen experiment
+ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY)  # shown by a callback when they apply
 BADGES = ("better", "worse", "unclear")  # verdicts shown as a badge beside the difference
 
 
@@ -85,6 +87,8 @@ def tabs(has_data: bool) -> dcc.Tabs:
         (ids.TAB_BREAKDOWNS, "Grades and roles", breakdowns_tab()),
         (ids.TAB_FLOWS, "Career moves", flows_tab()),
         (ids.TAB_PETER, "Peter principle", peter_tab()),
+        (ids.TAB_SWEEP, "Sweep", sweep_tab()),
+        (ids.TAB_SENSITIVITY, "Sensitivity", sensitivity_tab()),
         (ids.TAB_WHATIF, "What if…", whatif_tab()),
     ]
     children = [
@@ -94,6 +98,7 @@ def tabs(has_data: bool) -> dcc.Tabs:
             value=tid,
             id=tid,
             disabled=not has_data and tid != ids.TAB_WHATIF,
+            style=HIDDEN if tid in ONLY_FOR_SOME else None,
         )
         for tid, label, body in views
     ]
@@ -152,6 +157,45 @@ def peter_tab() -> html.Div:
         "the right. The Peter principle predicts they do not."
     )
     return html.Div([html.P(text, className="lead"), graph(ids.PETER_GRAPH)])
+
+
+def picker(pid: str, label: str) -> html.Div:
+    """A labelled dropdown whose options a callback fills."""
+    return html.Div(
+        [html.Label(label, htmlFor=pid), dcc.Dropdown(id=pid, clearable=False)], className="pick"
+    )
+
+
+def sweep_tab() -> html.Div:
+    """A measure and a swept parameter, and that measure against that parameter per policy."""
+    intro = (
+        "A sweep reruns the experiment at each combination of the swept parameters' values. "
+        "Here: how a measure at the horizon changes with one of them, for each policy."
+    )
+    pickers = [picker(ids.SWEEP_MEASURE, "Measure"), picker(ids.SWEEP_PARAMETER, "Swept parameter")]
+    return html.Div(
+        [html.P(intro, className="lead"), html.Div(pickers, className="pickers"),
+         graph(ids.SWEEP_GRAPH)]
+    )  # fmt: skip
+
+
+def sensitivity_tab() -> html.Div:
+    """Per measure: what moves the policy's advantage and when its verdict flips; robustness."""
+    intro = (
+        "A sensitivity analysis runs the policy and its baseline in many plausible worlds, "
+        "sampled over the scenario's uncertain parameters (with common random numbers)."
+    )
+    rules = (
+        "The decision tree below splits the sampled worlds by the parameters that best "
+        "separate those where the policy is better from those where it is worse."
+    )
+    return html.Div(
+        [html.P(intro, className="lead"),
+         html.Div(picker(ids.SENSITIVITY_MEASURE, "Measure"), className="pickers"),
+         graph(ids.SENSITIVITY_GRAPH), html.H3("When does the verdict flip?"),
+         html.P(rules, className="lead"), html.Pre(id=ids.SENSITIVITY_RULES, className="rules"),
+         graph(ids.ROBUSTNESS_GRAPH)]
+    )  # fmt: skip
 
 
 def cards(items: list[Card], colours: dict[str, str]) -> html.Div:

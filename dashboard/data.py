@@ -6,6 +6,7 @@ folder is picked up and nothing is read twice. Every name passes through ``resol
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,9 +15,19 @@ import pandas as pd
 from dashboard import ids
 from dashboard.paths import resolve_experiment
 from orgsim import figures
+from orgsim.figures_sweep import point_count
 from orgsim.metrics import KEY_MEASURES
 from orgsim.overview import Card, overview_cards
-from orgsim.results import MANIFEST, Results, compare, load, timeseries_bands
+from orgsim.results import (
+    MANIFEST,
+    Results,
+    SensitivityTables,
+    compare,
+    compare_points,
+    load,
+    swept_parameters,
+    timeseries_bands,
+)
 
 
 def _version(folder: Path) -> int:
@@ -42,6 +53,17 @@ def _comparison(folder: Path, version: int) -> pd.DataFrame:
 @lru_cache(maxsize=64)
 def _bands(folder: Path, version: int, measure: str) -> pd.DataFrame:
     return timeseries_bands(_table(folder, version, "timeseries"), measure)
+
+
+@lru_cache(maxsize=64)
+def _sweep_points(folder: Path, version: int, measure: str) -> pd.DataFrame:
+    r, summary = _results(folder, version), _table(folder, version, "summary")
+    return compare_points(summary[summary["measure"] == measure], r.baseline, r.policies)
+
+
+@lru_cache(maxsize=16)
+def _sensitivity(folder: Path, version: int) -> SensitivityTables | None:
+    return _results(folder, version).sensitivity()
 
 
 class Experiment:
@@ -74,6 +96,30 @@ class Experiment:
         r = self.results
         return overview_cards(self.key_comparison(), r.measures, KEY_MEASURES, r.baseline)
 
+    def measure_options(self, present: Iterable[str]) -> list[dict[str, str]]:
+        """Picker options for the measures in ``present``: key measures first, then the rest."""
+        meta, present = self.results.measures, set(present)
+        names = [m for m in dict.fromkeys([*KEY_MEASURES, *meta]) if m in present]
+        return [{"label": meta[m].label, "value": m} for m in names]
+
+    @property
+    def swept(self) -> list[str]:
+        """The swept parameters (dotted paths); empty unless the experiment is a sweep."""
+        return swept_parameters(self.table("summary"))
+
+    @property
+    def points(self) -> int:
+        """How many sweep points the experiment ran (1 without a sweep)."""
+        return point_count(self.table("summary"))
+
+    def sweep_points(self, measure: str) -> pd.DataFrame:
+        """results.compare_points() of one measure: mean, interval and difference per point."""
+        return _sweep_points(self.folder, self.version, measure)
+
+    def sensitivity(self) -> SensitivityTables | None:
+        """The indices, robustness and verdict rules of a sensitivity analysis, else None."""
+        return _sensitivity(self.folder, self.version)
+
     def bands(self, measure: str) -> pd.DataFrame:
         """results.timeseries_bands() of one measure."""
         return _bands(self.folder, self.version, measure)
@@ -102,9 +148,9 @@ class Experiment:
         return figures.structure_at(structure, month), month / 12
 
     def flow_links(self, policy: str) -> pd.DataFrame:
-        """figures.flow_links() of one policy, per year and replication of this experiment."""
-        run = self.run
-        return figures.flow_links(self.table("events"), policy, run["years"], run["replications"])
+        """figures.flow_links() of one policy, per year and run (replication x sweep point)."""
+        runs = self.run["replications"] * self.points
+        return figures.flow_links(self.table("events"), policy, self.run["years"], runs)
 
     def view_data(self, tab: str, measure: str, year: float | None) -> tuple[pd.DataFrame, str]:
         """The data behind a tab as a table, and a short name for its file."""
@@ -118,6 +164,11 @@ class Experiment:
             return pd.concat(links, ignore_index=True), "career-moves-per-year"
         if tab == ids.TAB_PETER:
             return self.table("managers"), "promoted-managers"
+        if tab == ids.TAB_SWEEP and self.swept:
+            r = self.results
+            return compare_points(self.table("summary"), r.baseline, r.policies), "sweep-points"
+        if tab == ids.TAB_SENSITIVITY and (sens := self.sensitivity()) is not None:
+            return sens.indices, "sensitivity-indices"
         meta = self.results.measures
         c = self.key_comparison()
         labels = c["measure"].map(lambda m: meta[m].label)

@@ -15,6 +15,8 @@ TAB_TIMESERIES = "tab-timeseries"
 TAB_BREAKDOWNS = "tab-breakdowns"
 TAB_FLOWS = "tab-flows"
 TAB_PETER = "tab-peter"
+TAB_SWEEP = "tab-sweep"  # shown only for sweeps
+TAB_SENSITIVITY = "tab-sensitivity"  # shown only for sensitivity analyses
 TAB_WHATIF = "tab-whatif"
 
 # views
@@ -28,6 +30,15 @@ RELUCTANT_GRAPH = "reluctant-graph"
 FLOW_POLICY = "flow-policy"
 FLOWS_GRAPH = "flows-graph"
 PETER_GRAPH = "peter-graph"
+
+# sweep and sensitivity views
+SWEEP_MEASURE = "sweep-measure-picker"
+SWEEP_PARAMETER = "sweep-parameter-picker"
+SWEEP_GRAPH = "sweep-graph"
+SENSITIVITY_MEASURE = "sensitivity-measure-picker"
+SENSITIVITY_GRAPH = "sensitivity-graph"
+ROBUSTNESS_GRAPH = "robustness-graph"
+SENSITIVITY_RULES = "sensitivity-rules"
 
 # what-if panel
 WHATIF_LEVER = "whatif-lever"  # pattern-matching: {"type": WHATIF_LEVER, "name": <lever>}

@@ -11,6 +11,7 @@ import functools
 import os
 import platform
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from orgsim.results import (
     Results,
     ResultsError,
     consolidate,
+    drop_parts,
     finished_runs,
     load,
     now,
@@ -108,10 +110,21 @@ def _scenario(scenario_text: str) -> Scenario:
     return Scenario.model_validate_json(scenario_text)
 
 
+class RunError(RuntimeError):
+    """A run failed (e.g. in a researcher's rule); the message names the policy and replication."""
+
+
 def execute_run(scenario_text: str, spec: RunSpec) -> tuple[str, dict]:
     """Worker task: simulate one run; returns its id and tables (stored by the caller, so
     workers need no shared disk)."""
-    return spec.id, simulate(_scenario(scenario_text), spec)
+    try:
+        return spec.id, simulate(_scenario(scenario_text), spec)
+    except Exception as err:
+        point = f", sweep point {dict(spec.point)}" if spec.point else ""
+        raise RunError(
+            f"run of policy {spec.policy!r}, replication {spec.replication}{point} failed: "
+            f"{type(err).__name__}: {err}"
+        ) from err
 
 
 # --- executors ----------------------------------------------------------------------------
@@ -177,7 +190,7 @@ class DaskExecutor:
         from distributed import Client
 
         try:
-            self._client = Client(self.address, timeout="20s")
+            self._client = Client(self.address, timeout="20s", set_as_default=False)
         except OSError as err:
             raise ResultsError(f"scheduler {self.address}: cannot connect ({err})") from None
         return self
@@ -190,7 +203,7 @@ class DaskExecutor:
         from distributed import as_completed
 
         futures = [self._client.submit(fn, *task, pure=False, retries=2) for task in tasks]
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=self._client.loop):
             yield future.result()
             future.release()
 
@@ -222,6 +235,8 @@ def result_identity(scenario_json: dict) -> dict:
 
 def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool) -> dict:
     """Create, resume or (with force) replace a results folder; returns its manifest."""
+    if folder.exists() and not folder.is_dir():
+        raise ResultsError(f"{folder}: is a file, not a results folder; choose another --out")
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MANIFEST).is_file():
             raise ResultsError(
@@ -256,11 +271,28 @@ def run_experiment(
     """Run every missing policy x replication into ``folder`` and consolidate the tables."""
     folder = Path(folder)
     extensions = check_extensions(scenario)  # bad references fail before any run starts
-    scenario_json = scenario.model_dump(mode="json")
-    manifest = prepare_folder(folder, scenario_json, resume, force)
-    if manifest["status"] == "complete":
-        return load(folder)
-    specs = run_specs(scenario)
+    with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
+        manifest = prepare_folder(folder, scenario.model_dump(mode="json"), resume, force)
+        if manifest["status"] == "complete":
+            return load(folder)
+        specs = run_specs(scenario)
+        start_manifest(folder, manifest, specs, extensions)
+        todo = [(scenario.model_dump_json(), s) for s in specs if manifest["runs"][s.id] != "done"]
+        try:
+            execute(executor, folder, manifest, todo, progress)
+        except BaseException:
+            manifest["status"] = "interrupted"
+            write_manifest(folder, manifest)
+            raise
+    consolidate(folder, [s.id for s in specs])
+    manifest |= {"status": "complete", "finished": now()}
+    write_manifest(folder, manifest)
+    drop_parts(folder)  # only once the complete tables and manifest are on disk
+    return load(folder)
+
+
+def start_manifest(folder: Path, manifest: dict, specs: list[RunSpec], extensions) -> None:
+    """Record versions, seeds, extension measures and each run's status before running."""
     done = finished_runs(folder)
     manifest |= {"orgsim_versions": versions(), "status": "running"}
     manifest["measures"] = {
@@ -271,25 +303,21 @@ def run_experiment(
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())
     write_manifest(folder, manifest)
-    text = scenario.model_dump_json()
-    todo = [(text, s) for s in specs if s.id not in done]
-    count = len(specs) - len(todo)
+
+
+def execute(executor, folder: Path, manifest: dict, todo: list, progress) -> None:
+    """Run the tasks, storing each finished run's parts at once; the manifest (a summary of
+    the parts, which are the truth on disk) is rewritten at most every two seconds."""
+    total, count = len(manifest["runs"]), len(manifest["runs"]) - len(todo)
     if progress:
-        progress(count, len(specs))
-    try:
-        with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
-            for rid, tables in executor.map_unordered(execute_run, todo):
-                write_run_parts(folder, rid, tables)
-                manifest["runs"][rid] = "done"
-                count += 1
-                write_manifest(folder, manifest)
-                if progress:
-                    progress(count, len(specs))
-    except BaseException:
-        manifest["status"] = "interrupted"
-        write_manifest(folder, manifest)
-        raise
-    consolidate(folder, [s.id for s in specs])
-    manifest |= {"status": "complete", "finished": now()}
-    write_manifest(folder, manifest)
-    return load(folder)
+        progress(count, total)
+    last_write = time.monotonic()
+    for rid, tables in executor.map_unordered(execute_run, todo):
+        write_run_parts(folder, rid, tables)
+        manifest["runs"][rid] = "done"
+        count += 1
+        if time.monotonic() - last_write > 2:
+            write_manifest(folder, manifest)
+            last_write = time.monotonic()
+        if progress:
+            progress(count, total)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orgsim.metrics import MEASURES, Measure
-from orgsim.rules import ExtraPhase, Rule, make_rule
+from orgsim.rules import RULES, ExtraPhase, Rule, make_rule
 from orgsim.rules.loading import RuleReferenceError, import_object
 from orgsim.scenario import RuleSpec, Scenario
 
@@ -33,7 +33,7 @@ class Extensions:
 def instantiate(spec: str | RuleSpec, field_path: str, scenario: Scenario) -> Rule:
     """A rule object from a reference (registered name or import path) and its parameters."""
     ref, params = (spec, None) if isinstance(spec, str) else (spec.use, spec.params)
-    target = ref if ":" not in ref else import_object(ref, field_path)
+    target = import_object(ref, field_path) if ":" in ref else RULES.get(ref, ref)
     try:
         if params is not None and isinstance(target, type):
             if issubclass(target, Rule) and target.Params is None and params:
@@ -60,6 +60,12 @@ def resolve_extensions(scenario: Scenario) -> Extensions:
         phases.append(ExtraPhase(rule, where, spec.before or spec.after))
     measures = []
     for i, ref in enumerate(scenario.measures):
+        if ":" not in ref:
+            raise RuleReferenceError(
+                f"measures[{i}]: {ref!r} is not an import path ('package.module:NAME' or "
+                "'./file.py:NAME' naming an orgsim.metrics.Measure); built-in measures are "
+                "always recorded"
+            )
         measure = import_object(ref, f"measures[{i}]")
         if not isinstance(measure, Measure) or measure.compute is None:
             raise RuleReferenceError(

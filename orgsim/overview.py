@@ -136,3 +136,19 @@ def _paragraph(policy: str, baseline: str, found: dict[str, list[str]]) -> str:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+SAME_VERDICT = "same verdict in every sampled world"  # what orgsim sensitivity writes then
+
+
+def rules_text(rules: dict[str, str], measure: str, share_better: float | None = None) -> str:
+    """When the verdict on ``measure`` flips (a decision tree over the uncertain parameters),
+    or in words why there is no tree; ``share_better`` says which way a constant verdict goes."""
+    text = rules.get(measure)
+    if text is None:
+        return ("No verdict rules: higher is neither better nor worse for this measure, or it is "
+                "undefined in some sampled worlds.")  # fmt: skip
+    if text == SAME_VERDICT and share_better is not None:
+        where = "all" if share_better >= 0.5 else "none"
+        return f"Same verdict in every sampled world: better than the baseline in {where} of them."
+    return text

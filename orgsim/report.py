@@ -1,8 +1,10 @@
 """The shareable HTML report of an experiment: one self-contained file that opens offline.
 
 It holds the overview cards, a generated narrative of the main differences with their 95%
-intervals, the key time series, the career flows and the Peter-principle view. Every figure
-comes from ``orgsim.figures`` (the dashboard's builders); plotly.js is embedded once.
+intervals, the key time series, the career flows and the Peter-principle view; a sweep adds the
+key measures against its first swept parameter, a sensitivity analysis its robustness, indices
+and verdict rules. Every figure comes from ``orgsim.figures`` and ``orgsim.figures_sweep`` (the
+dashboard's builders); plotly.js is embedded once.
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from orgsim import figures
+from orgsim import figures, figures_sweep
 from orgsim.metrics import KEY_MEASURES
-from orgsim.overview import Card, narrative, overview_cards
-from orgsim.results import Results, compare, load, timeseries_bands
+from orgsim.overview import Card, narrative, overview_cards, rules_text
+from orgsim.results import (
+    Results,
+    SensitivityTables,
+    compare,
+    compare_points,
+    load,
+    swept_parameters,
+    timeseries_bands,
+)
 
 CONFIG = {"displaylogo": False, "responsive": True}
 CSS = """
@@ -40,6 +50,9 @@ h1 { margin: 0 0 4px; font-size: 28px; } h2 { margin: 32px 0 8px; font-size: 21p
 .verdict-better td:last-child { color: #0a5fa8; } .verdict-better .badge { background: #0a5fa8; }
 .verdict-worse td:last-child { color: #b8410e; } .verdict-worse .badge { background: #b8410e; }
 .verdict-baseline td:last-child { color: #5f6b7a; font-style: italic; }
+h3 { margin: 20px 0 4px; font-size: 16px; }
+.rules { background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 10px 12px;
+  font-size: 13px; overflow-x: auto; }
 """
 
 
@@ -65,6 +78,7 @@ def render(results: Results) -> str:
             "The Peter principle",
             figure_html(figures.peter_figure(results.table("managers"), colours, comparison)),
         ),
+        *sweep_sections(results, colours),
     ]
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -91,7 +105,18 @@ def header(results: Results) -> str:
         f"orgsim {version}, finished {m.get('finished', '?')}."
     )
     question = f"<p>{escape(s['description'])}</p>" if s.get("description") else ""
+    meta += pooled(results)
     return f"<h1>{escape(s['name'])}</h1>{question}<p class='meta'>{escape(meta)}</p>"
+
+
+def pooled(results: Results) -> str:
+    """For a sweep: that the cards, narrative, time series and flows pool its points."""
+    summary = results.table("summary")
+    params = swept_parameters(summary)
+    if not params:
+        return ""
+    n, names = figures_sweep.point_count(summary), ", ".join(params)
+    return f" Swept over {n} points of {names}: only the last section tells them apart."
 
 
 def findings(results: Results, comparison) -> str:
@@ -154,8 +179,41 @@ def timeseries_html(results: Results, colours: dict[str, str]) -> str:
 def flows_html(results: Results, colours: dict[str, str]) -> str:
     """A Sankey of career moves per policy."""
     events, run = results.table("events"), results.manifest["scenario"]["run"]
+    runs = run["replications"] * figures_sweep.point_count(results.table("summary"))
     parts = []
     for policy in results.policies:
-        links = figures.flow_links(events, policy, run["years"], run["replications"])
+        links = figures.flow_links(events, policy, run["years"], runs)
         parts.append(figure_html(figures.flows_figure(links, policy, colours[policy])))
+    return "".join(parts)
+
+
+def sweep_sections(results: Results, colours: dict[str, str]) -> list[str]:
+    """A sensitivity analysis's sections, or a sweep's, or none."""
+    sens = results.sensitivity()
+    if sens is not None:
+        return [section("Sensitivity and robustness", sensitivity_html(results, sens, colours))]
+    summary = results.table("summary")
+    params = swept_parameters(summary)
+    if not params:
+        return []
+    table = compare_points(summary, results.baseline, results.policies)
+    keys = [k for k in KEY_MEASURES if k in set(table["measure"])]
+    figs = [
+        figures_sweep.sweep_figure(table, results.measures[k], params[0], colours) for k in keys
+    ]
+    note = f"<p class='note'>Each key measure against {escape(params[0])}.</p>"
+    return [section("Across the sweep", note + "".join(figure_html(f) for f in figs))]
+
+
+def sensitivity_html(results: Results, sens: SensitivityTables, colours: dict[str, str]) -> str:
+    """The robustness of the advantage, then per key measure its indices and verdict rules."""
+    robustness = figures_sweep.robustness_figure(sens.robustness, results.measures, colours)
+    parts = [figure_html(robustness)]
+    share = sens.robustness.set_index("measure")["share_better"]
+    for key in [k for k in KEY_MEASURES if k in set(sens.indices["measure"])]:
+        m = results.measures[key]
+        text = rules_text(sens.rules, key, share.get(key))
+        parts.append(figure_html(figures_sweep.sensitivity_figure(sens.indices, m)))
+        title = f"When does the verdict on {figures_sweep.lower(m.label)} flip?"
+        parts.append(f"<h3>{escape(title)}</h3><pre class='rules'>{escape(text)}</pre>")
     return "".join(parts)

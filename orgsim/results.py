@@ -10,6 +10,9 @@ Layout::
     DIR/structure.parquet    headcount and engagement per grade and role, every month
     DIR/managers.parquet     promoted managers: pre-promotion performance vs team output
 
+``orgsim sensitivity`` adds ``sensitivity.parquet`` (indices), ``robustness.parquet`` (share of
+worlds in which the policy beats the baseline) and ``rules.json`` (measure -> verdict rules).
+
 The top-level tables are written when every run has finished; until then the parts hold the
 finished runs, and ``--resume`` runs only the missing ones.
 """
@@ -55,6 +58,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as readable as the Parquet files beside it
     os.replace(tmp, path)
 
 
@@ -85,6 +91,9 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     for key in ("scenario", "runs", "status"):
         if key not in manifest:
             raise ResultsError(f"{path}: corrupt manifest (no {key!r} entry)")
+    for key in ("policies", "baseline"):
+        if key not in manifest["scenario"]:
+            raise ResultsError(f"{path}: corrupt manifest (no scenario.{key} entry)")
     return manifest
 
 
@@ -111,11 +120,55 @@ def finished_runs(folder: Path) -> set[str]:
 
 
 def consolidate(folder: Path, run_ids: list[str]) -> None:
-    """Concatenate every run's parts into the top-level tables, then drop the parts."""
+    """Concatenate every run's parts into the top-level tables, one table at a time."""
     for table in TABLES:
         frames = [pd.read_parquet(folder / "parts" / rid / f"{table}.parquet") for rid in run_ids]
         write_table(pd.concat(frames, ignore_index=True), folder / f"{table}.parquet")
+
+
+def drop_parts(folder: Path) -> None:
+    """Remove the per-run parts once the consolidated tables are complete."""
     shutil.rmtree(folder / "parts", ignore_errors=True)
+
+
+SENSITIVITY_FILES = ("sensitivity.parquet", "robustness.parquet", "rules.json")
+SENSITIVITY_COLUMNS = (
+    ("measure", "parameter", "method", "policy"),
+    ("measure", "policy", "share_better", "worlds"),
+)
+
+
+@dataclass(frozen=True)
+class SensitivityTables:
+    """A sensitivity analysis as saved: indices (Morris mu_star, mu_star_conf, sigma or Sobol
+    S1, S1_conf, ST, ST_conf per measure and parameter), robustness per measure, verdict rules."""
+
+    indices: pd.DataFrame
+    robustness: pd.DataFrame
+    rules: dict[str, str]
+
+
+def read_parquet(path: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A Parquet file that must hold ``columns``; ResultsError if it is corrupt."""
+    try:
+        df = pd.read_parquet(path)
+    except (OSError, pa.ArrowException) as err:
+        raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ResultsError(f"{path}: corrupt (no column {', '.join(missing)})")
+    return df
+
+
+def read_rules(path: Path) -> dict[str, str]:
+    """The verdict rules of a sensitivity analysis: measure -> decision-tree text."""
+    try:
+        rules = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ResultsError(f"{path}: corrupt rules ({err})") from None
+    if not isinstance(rules, dict) or not all(isinstance(v, str) for v in rules.values()):
+        raise ResultsError(f"{path}: corrupt rules (expected measure -> text)")
+    return rules
 
 
 @dataclass
@@ -130,10 +183,24 @@ class Results:
         path = self.folder / f"{name}.parquet"
         if not path.is_file():
             raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
-        try:
-            return pd.read_parquet(path)
-        except (OSError, pa.ArrowException) as err:
-            raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
+        return read_parquet(path)
+
+    def sensitivity(self) -> SensitivityTables | None:
+        """What ``orgsim sensitivity`` saved here; None for other experiments.
+
+        ResultsError if a file is missing, corrupt or lacks the expected columns.
+        """
+        indices, robustness, rules = (self.folder / name for name in SENSITIVITY_FILES)
+        if not indices.is_file():
+            return None
+        for path in (robustness, rules):
+            if not path.is_file():
+                raise ResultsError(f"{path}: missing (rerun orgsim sensitivity)")
+        return SensitivityTables(
+            read_parquet(indices, SENSITIVITY_COLUMNS[0]),
+            read_parquet(robustness, SENSITIVITY_COLUMNS[1]),
+            read_rules(rules),
+        )
 
     @property
     def policies(self) -> list[str]:

@@ -117,11 +117,9 @@ def test_dask_cluster_survives_a_dying_worker(tmp_path: Path) -> None:
 
     scenario = load_scenario(write_tiny(tmp_path, size=300, years=2, replications=5))
     run_experiment(scenario, tmp_path / "local", workers=1)
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
-        pids = list(client.run(os.getpid).values())
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        with Client(cluster) as client:  # closed before the experiment opens its own
+            pids = list(client.run(os.getpid).values())
         killed = []
 
         def kill_one_worker(done: int, total: int) -> None:

@@ -201,3 +201,19 @@ def test_unknown_slot_is_a_scenario_error() -> None:
         ScenarioError, match=r"rules\.leavng: unknown rule slot; did you mean leaving"
     ):
         parse_scenario(BAD.format(extra="rules: {leavng: x}"))
+
+
+def test_params_of_a_registered_rule_are_applied_and_checked() -> None:
+    ok = parse_scenario(BAD.format(extra="rules: {leaving: {use: leaving, params: "
+                                   "{base_monthly_exit: 0.2}}}"))  # fmt: skip
+    assert resolve_extensions(ok).rules["leaving"].params.base_monthly_exit == 0.2
+    typo = parse_scenario(BAD.format(extra="rules: {leaving: {use: leaving, params: "
+                                     "{base_monthly_exitt: 0.1}}}"))  # fmt: skip
+    with pytest.raises(RuleReferenceError, match=r"rules\.leaving\.params\.base_monthly_exitt"):
+        check_extensions(typo)
+
+
+def test_a_measure_must_be_an_import_path() -> None:
+    scenario = parse_scenario(BAD.format(extra="measures: [engagement]"))
+    with pytest.raises(RuleReferenceError, match="built-in measures are always recorded"):
+        check_extensions(scenario)

@@ -64,10 +64,10 @@ def make_rule(rule: Any, params: ModelParams, field: str) -> Rule:
         rule = RULES[rule]
     if isinstance(rule, type) and issubclass(rule, Rule):
         rule = rule(getattr(params, rule.section) if rule.section else None)
-    if not isinstance(rule, Rule):
+    if not isinstance(rule, Rule) or not isinstance(getattr(rule, "phase", None), str):
         raise TypeError(
-            f"{field}: {rule!r} does not follow the rule protocol "
-            "(subclass orgsim.rules.Rule and define step(model), or PersonRule and step_person)"
+            f"{field}: {rule!r} does not follow the rule protocol (subclass orgsim.rules.Rule "
+            "with a 'phase' name and step(model), or PersonRule with step_person)"
         )
     return rule
 

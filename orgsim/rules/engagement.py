@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @register("engagement")
 class Engagement(Rule):
-    """e += a (e* - e) + noise, clipped to 0..1, with the target
+    """e <- e* + (1 - a)^m (e - e*) + noise sqrt((1 - (1 - a)^2m) / (1 - (1 - a)^2)) z, clipped to
+    0..1 (for a monthly step, m = 1: e += a (e* - e) + noise z), with the target
 
     e* = baseline + w_q (q_mgr - 0.5) + w_fit fit - w_stall t/(t + T) - w_ceil d stuck
          - w_par d gap + boost,
@@ -35,7 +36,9 @@ class Engagement(Rule):
         target = self.target(model)
         keep = (1 - p.adjustment) ** model.step_months
         new = model.stream("engagement").standard_normal(len(wf))
-        new *= p.noise * np.sqrt(model.step_months)
+        # The noise of step_months monthly updates, compounded (the AR(1) sum), so a yearly
+        # step has the same spread as twelve monthly ones.
+        new *= p.noise * np.sqrt((1 - keep**2) / (1 - (1 - p.adjustment) ** 2))
         new += keep * wf.engagement  # vacant rows hold NaN, and keep it
         target *= 1 - keep
         new += target

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from results_fixtures import make_results
+from results_fixtures import make_results, make_sensitivity_results, make_sweep_results
 from selenium.webdriver.chrome.options import Options
 
 from dashboard import create_app
@@ -34,6 +34,16 @@ def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A results root holding one small experiment, 'tiny' (made once per session)."""
     root = tmp_path_factory.mktemp("results")
     make_results(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def sweeps_root(shared_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """'tiny', plus a sweep ('tiny-sweep') and a sensitivity analysis ('tiny-sensitivity')."""
+    root = tmp_path_factory.mktemp("sweeps") / "results"
+    shutil.copytree(shared_root, root)
+    make_sweep_results(root)
+    make_sensitivity_results(root)
     return root
 
 

@@ -1,0 +1,127 @@
+"""Thin callbacks of the Sweep and Sensitivity tabs, shown only for experiments they apply to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids
+from dashboard.callbacks import REFUSED, guarded, keep
+from dashboard.components import HIDDEN
+from dashboard.data import Experiment
+from orgsim import figures_sweep
+from orgsim.overview import rules_text
+
+
+def register(app: Dash, root: Path) -> None:
+    """Attach the callbacks of the Sweep and Sensitivity tabs to ``app``."""
+    register_tabs(app, root)
+    register_sweep(app, root)
+    register_sensitivity(app, root)
+
+
+def applies(root: Path, name: str | None) -> dict[str, bool]:
+    """Which of the Sweep and Sensitivity tabs apply to experiment ``name``."""
+    try:
+        exp = Experiment(root, name)
+        return {ids.TAB_SWEEP: bool(exp.swept), ids.TAB_SENSITIVITY: exp.sensitivity() is not None}
+    except REFUSED:
+        return {ids.TAB_SWEEP: False, ids.TAB_SENSITIVITY: False}
+
+
+def register_tabs(app: Dash, root: Path) -> None:
+    """Show the tabs that apply to the chosen experiment; leave one that no longer applies."""
+
+    @app.callback(
+        Output(ids.TAB_SWEEP, "style"),
+        Output(ids.TAB_SENSITIVITY, "style"),
+        Output(ids.TABS, "value"),
+        Input(ids.EXPERIMENT, "value"),
+        State(ids.TABS, "value"),
+    )
+    def show_tabs(name: str | None, tab: str) -> tuple:
+        shown = applies(root, name)
+        styles = [{} if shown[t] else HIDDEN for t in (ids.TAB_SWEEP, ids.TAB_SENSITIVITY)]
+        return *styles, ids.TAB_OVERVIEW if shown.get(tab) is False else no_update
+
+
+def register_sweep(app: Dash, root: Path) -> None:
+    """The sweep's measure and parameter pickers, and its figure."""
+
+    @app.callback(
+        Output(ids.SWEEP_MEASURE, "options"),
+        Output(ids.SWEEP_MEASURE, "value"),
+        Output(ids.SWEEP_PARAMETER, "options"),
+        Output(ids.SWEEP_PARAMETER, "value"),
+        Input(ids.EXPERIMENT, "value"),
+        State(ids.SWEEP_MEASURE, "value"),
+        State(ids.SWEEP_PARAMETER, "value"),
+    )
+    @guarded
+    def sweep_choices(name: str, measure: str | None, parameter: str | None) -> tuple:
+        exp = Experiment(root, name)
+        if not exp.swept:
+            raise PreventUpdate
+        measures = exp.measure_options(exp.table("summary")["measure"].unique())
+        params = [{"label": figures_sweep.parameter_label(p), "value": p} for p in exp.swept]
+        return measures, keep(measure, measures), params, keep(parameter, params)
+
+    @app.callback(
+        Output(ids.SWEEP_GRAPH, "figure"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.SWEEP_MEASURE, "value"),
+        Input(ids.SWEEP_PARAMETER, "value"),
+    )
+    @guarded
+    def sweep(name: str, measure: str | None, parameter: str | None) -> Any:
+        exp = Experiment(root, name)
+        if parameter not in exp.swept or measure not in exp.results.measures:
+            raise PreventUpdate
+        m = exp.results.measures[measure]
+        return figures_sweep.sweep_figure(exp.sweep_points(measure), m, parameter, exp.colours)
+
+
+def register_sensitivity(app: Dash, root: Path) -> None:
+    """The sensitivity's measure picker, its indices and verdict rules, and the robustness."""
+
+    @app.callback(
+        Output(ids.SENSITIVITY_MEASURE, "options"),
+        Output(ids.SENSITIVITY_MEASURE, "value"),
+        Input(ids.EXPERIMENT, "value"),
+        State(ids.SENSITIVITY_MEASURE, "value"),
+    )
+    @guarded
+    def sensitivity_choices(name: str, measure: str | None) -> tuple:
+        exp = Experiment(root, name)
+        if (sens := exp.sensitivity()) is None:
+            raise PreventUpdate
+        options = exp.measure_options(sens.indices["measure"])
+        return options, keep(measure, options)
+
+    @app.callback(
+        Output(ids.SENSITIVITY_GRAPH, "figure"),
+        Output(ids.SENSITIVITY_RULES, "children"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.SENSITIVITY_MEASURE, "value"),
+    )
+    @guarded
+    def sensitivity(name: str, measure: str | None) -> tuple:
+        exp = Experiment(root, name)
+        sens = exp.sensitivity()
+        if sens is None or measure not in exp.results.measures:
+            raise PreventUpdate
+        rob = sens.robustness.set_index("measure")["share_better"]
+        text = rules_text(sens.rules, measure, rob.get(measure))
+        return figures_sweep.sensitivity_figure(sens.indices, exp.results.measures[measure]), text
+
+    @app.callback(Output(ids.ROBUSTNESS_GRAPH, "figure"), Input(ids.EXPERIMENT, "value"))
+    @guarded
+    def robustness(name: str) -> Any:
+        exp = Experiment(root, name)
+        sens = exp.sensitivity()
+        if sens is None:
+            raise PreventUpdate
+        return figures_sweep.robustness_figure(sens.robustness, exp.results.measures, exp.colours)
