@@ -14,6 +14,7 @@ import pandas as pd
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,12 +25,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from orgsim.experiment import RunError
 from orgsim.extensions import check_extensions
 from orgsim.metrics import KEY_MEASURES, MEASURES
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
 from orgsim.results import ResultsError, compare_points, load, swept_parameters
 from orgsim.rules.loading import RuleReferenceError
-from orgsim.scenario import RunSettings, ScenarioError, json_schema, load_scenario
+from orgsim.scenario import (
+    RunSettings,
+    Scenario,
+    ScenarioError,
+    describe_errors,
+    json_schema,
+    load_scenario,
+)
 
 app = typer.Typer(
     help="orgsim: compare promotion policies on a simulated organisation.",
@@ -44,6 +53,7 @@ USER_ERRORS = (
     UnknownPolicyError,
     ValidationError,
     RuleReferenceError,
+    RunError,
 )
 STATE = {"debug": False}
 
@@ -70,7 +80,10 @@ def friendly_errors(command: Callable) -> Callable:
         except USER_ERRORS as exc:
             if STATE["debug"]:
                 raise
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            text = (
+                describe_errors(exc, None, "options") if isinstance(exc, ValidationError) else exc
+            )
+            err.print(f"[bold red]error:[/] {escape(str(text))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("interrupted: finished runs are kept; complete them with --resume")
@@ -98,7 +111,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             check_extensions(scenario)
         except (ScenarioError, RuleReferenceError) as exc:
             failed += 1
-            err.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]invalid:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         else:
             out.print(f"[green]ok:[/] {path} ({len(scenario.policies)} policies)")
     if failed:
@@ -118,36 +131,49 @@ def policies() -> None:
         out.print(f"[bold]{name}[/]: {text}")
 
 
+# Options shared by `run` and `sensitivity`, defined once.
+Replications = Annotated[int | None, typer.Option(min=1, help="Replications per policy.")]
+Years = Annotated[float | None, typer.Option(min=0.1, max=200, help="Simulated years per run.")]
+Seed = Annotated[int | None, typer.Option(min=0, help="Root random seed.")]
+OutDir = Annotated[Path | None, typer.Option("--out", help="Results folder.")]
+Workers = Annotated[int | None, typer.Option(min=1, help="Local worker processes.")]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+]
+Resume = Annotated[bool, typer.Option(help="Complete an interrupted results folder.")]
+Force = Annotated[bool, typer.Option(help="Replace an existing results folder.")]
+
+
+def scenario_with(file: Path, **settings) -> Scenario:
+    """The scenario file with the run settings given on the command line."""
+    scenario = load_scenario(file)
+    given = {k: v for k, v in settings.items() if v is not None}
+    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | given)
+    return scenario
+
+
 @app.command()
 @friendly_errors
 def run(
     file: ScenarioFile,
-    replications: Annotated[
-        int | None, typer.Option(min=1, help="Replications per policy.")
-    ] = None,
-    years: Annotated[float | None, typer.Option(min=0.1, help="Simulated years per run.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Root random seed.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
-    ] = None,
-    resume: Annotated[bool, typer.Option(help="Complete an interrupted results folder.")] = False,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    replications: Replications = None,
+    years: Years = None,
+    seed: Seed = None,
+    out_dir: OutDir = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    resume: Resume = False,
+    force: Force = False,
 ) -> None:
     """Run every policy x replication of a scenario and print the comparison."""
     from orgsim.experiment import run_experiment
 
-    scenario = load_scenario(file)
-    settings = {"replications": replications, "years": years, "seed": seed, "workers": workers,
-                "scheduler": scheduler}  # fmt: skip
-    settings = {k: v for k, v in settings.items() if v is not None}
-    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
+    scenario = scenario_with(file, replications=replications, years=years, seed=seed,
+                             workers=workers, scheduler=scheduler)  # fmt: skip
     folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")
     runs = f"{len(scenario.policies)} policies x {scenario.run.replications} replications"
-    points = len(scenario.sweep_points())
-    runs += f" x {points} sweep points" if scenario.sweep else ""
-    out.print(f"[bold]{scenario.name}[/]: {runs}, {scenario.run.years:g} years -> {folder}")
+    runs += f" x {len(scenario.sweep_points())} sweep points" if scenario.sweep else ""
+    out.print(f"[bold]{escape(scenario.name)}[/]: {runs}, {scenario.run.years:g} years -> {folder}")
     with progress_bar() as bar:
         task = bar.add_task("runs", total=None)
         results = run_experiment(
@@ -195,30 +221,32 @@ def sensitivity(
         SensitivityMethod, typer.Option(help="Morris screening or Sobol indices.")
     ] = SensitivityMethod.morris,
     samples: Annotated[
-        int, typer.Option(min=2, help="Morris trajectories / Sobol base samples.")
-    ] = 10,
+        int | None,
+        typer.Option(min=2, help="Morris trajectories (default 10) / Sobol base samples (16)."),
+    ] = None,
     policy: Annotated[str | None, typer.Option(help="Policy compared with the baseline.")] = None,
-    replications: Annotated[int | None, typer.Option(min=1, help="Replications per world.")] = None,
-    years: Annotated[float | None, typer.Option(min=0.1, help="Simulated years per run.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
-    resume: Annotated[bool, typer.Option(help="Complete an interrupted analysis.")] = False,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    replications: Replications = None,
+    years: Years = None,
+    seed: Seed = None,
+    out_dir: OutDir = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    resume: Resume = False,
+    force: Force = False,
 ) -> None:
     """How robust is a policy's advantage? Sensitivity indices over the scenario's
     uncertainties, the share of worlds where the policy wins, and what flips the verdict."""
     from orgsim.sensitivity import run_sensitivity
 
-    scenario = load_scenario(file)
-    settings = {"replications": replications, "years": years}
-    settings = {k: v for k, v in settings.items() if v is not None}
-    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | settings)
+    scenario = scenario_with(file, replications=replications, years=years, seed=seed,
+                             workers=workers, scheduler=scheduler)  # fmt: skip
+    samples = samples or (10 if method is SensitivityMethod.morris else 16)
     folder = out_dir or Path(f"results/{scenario.name}-{method.value}")
     with progress_bar() as bar:
         task = bar.add_task("runs", total=None)
         result = run_sensitivity(
-            scenario, folder, policy, method.value, samples, workers or scenario.run.workers,
-            force, resume, lambda done, total: bar.update(task, completed=done, total=total),
+            scenario, folder, policy, method.value, samples, scenario.run.workers, force, resume,
+            lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
     print_sensitivity(result)
     out.print(f"saved: {folder}/sensitivity.parquet, robustness.parquet, rules.json")
@@ -344,12 +372,15 @@ def print_sweep(block: pd.DataFrame, measure: str, params: list[str], baseline: 
     title = f"{meta.label} ({meta.unit})" if meta else measure
     policies = list(dict.fromkeys(block["policy"]))
     grid = Table(title=f"{title}: mean [95% CI] against the swept parameters")
-    for name in [*(p.rpartition(".")[2] for p in params), *policies]:
-        grid.add_column(name, justify="right")
+    short = [p.rpartition(".")[2] for p in params]
+    labels = short if len(set(short)) == len(short) else params  # full paths if names clash
+    for name in [*labels, *policies]:
+        grid.add_column(escape(name), justify="right")
     for _, point in block.groupby("point", sort=True):
         rows = point.set_index("policy").loc[policies].reset_index()
-        grid.add_row(*[f"{rows.iloc[0][p]:.4g}" for p in params],
-                     *[cell(r, baseline) for _, r in rows.iterrows()])  # fmt: skip
+        values = [rows.iloc[0][p] for p in params]
+        shown = [f"{v:.4g}" if isinstance(v, int | float) else escape(str(v)) for v in values]
+        grid.add_row(*shown, *[cell(r, baseline) for _, r in rows.iterrows()])
     out.print(grid)
 
 

@@ -181,6 +181,11 @@ class Scenario(Section):
             check_path(path)
             if spec.low is None:
                 raise ValueError(f"uncertainties.{path}: give a range (low, high), not values")
+            for end in (spec.low, spec.high):
+                try:
+                    apply_point(self, {path: round(end) if spec.integer else end})
+                except ValidationError as err:
+                    raise ValueError(f"uncertainties.{path}: {_first_message(err)}") from None
         if self.sweep is not None:
             for point in self.sweep_points():
                 try:
@@ -222,7 +227,8 @@ class Scenario(Section):
 
 def _first_message(err: ValidationError) -> str:
     e = err.errors()[0]
-    return f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+    msg = e["msg"].removeprefix("Value error, ")
+    return f"{'.'.join(map(str, e['loc']))}: {msg}" if e["loc"] else msg
 
 
 def json_schema() -> dict[str, Any]:

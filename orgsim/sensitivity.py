@@ -21,13 +21,12 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
-from sklearn.tree import DecisionTreeClassifier, export_text
+from sklearn.tree import DecisionTreeClassifier
 
 from orgsim.experiment import run_experiment
 from orgsim.metrics import KEY_MEASURES, MEASURES
 from orgsim.results import Results, atomic_write_text, write_table
 from orgsim.scenario import Scenario, ScenarioError
-from orgsim.sweep import Sweep
 
 Method = Literal["morris", "sobol"]
 
@@ -61,9 +60,9 @@ def design(scenario: Scenario, method: Method, samples: int) -> np.ndarray:
     return sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
 
 
-def design_scenario(scenario: Scenario, policy: str, x: np.ndarray) -> Scenario:
+def design_scenario(scenario: Scenario, policy: str | None, x: np.ndarray) -> Scenario:
     """The experiment: baseline and ``policy`` at every design point."""
-    if policy not in scenario.policy_names or policy == scenario.baseline:
+    if policy is None or policy not in scenario.policy_names or policy == scenario.baseline:
         raise ScenarioError(f"--policy: {policy!r} must be a non-baseline policy of the scenario")
     names = list(scenario.uncertainties)
     ints = [scenario.uncertainties[n].integer for n in names]
@@ -71,9 +70,11 @@ def design_scenario(scenario: Scenario, policy: str, x: np.ndarray) -> Scenario:
         {n: (round(float(v)) if i else float(v)) for n, v, i in zip(names, row, ints, strict=True)}
         for row in x
     ]
-    sweep = Sweep(method="points", parameters=scenario.uncertainties, points=points)
-    keep = [scenario.policy_spec(scenario.baseline), scenario.policy_spec(policy)]
-    return scenario.model_copy(update={"sweep": sweep, "policies": keep})
+    data = scenario.model_dump(mode="json")
+    data["sweep"] = {"method": "points", "points": points,
+                     "parameters": data["uncertainties"]}  # fmt: skip
+    data["policies"] = [p for p in data["policies"] if p["name"] in (scenario.baseline, policy)]
+    return Scenario.model_validate(data)
 
 
 def paired_outputs(results: Results, policy: str, measures: tuple[str, ...]) -> pd.DataFrame:
@@ -125,9 +126,30 @@ def verdict_rules(x: np.ndarray, wins: pd.DataFrame, names: list[str]) -> dict[s
             continue
         tree = DecisionTreeClassifier(max_depth=2, min_samples_leaf=3, random_state=0)
         tree.fit(x, labels)
-        text = export_text(tree, feature_names=names, class_names=["worse", "better"])
-        rules[measure] = text.replace("class: ", "")
+        rules[measure] = tree_rules(tree, names)
     return rules
+
+
+def tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> str:
+    """The tree as indented if/else lines, with splits whose sides agree merged away."""
+    t = tree.tree_
+
+    def verdict(node: int) -> str | None:  # the single verdict of a subtree, if it has one
+        if t.children_left[node] < 0:
+            return "better" if t.value[node][0].argmax() == 1 else "worse"
+        left, right = verdict(t.children_left[node]), verdict(t.children_right[node])
+        return left if left == right else None
+
+    def lines(node: int, depth: int) -> list[str]:
+        pad = "|   " * depth
+        if verdict(node) is not None:
+            return [f"{pad}|--- {verdict(node)}"]
+        split = f"{names[t.feature[node]]} <= {t.threshold[node]:.3g}"
+        low, high = t.children_left[node], t.children_right[node]
+        return [f"{pad}|--- {split}", *lines(low, depth + 1),
+                f"{pad}|--- not ({split})", *lines(high, depth + 1)]  # fmt: skip
+
+    return "\n".join(lines(0, 0))
 
 
 def run_sensitivity(
@@ -143,7 +165,8 @@ def run_sensitivity(
 ) -> Sensitivity:
     """Run the design and analyse it; saves sensitivity.parquet, robustness.parquet and
     rules.json in ``folder`` beside the usual results tables."""
-    policy = policy or next(p for p in scenario.policy_names if p != scenario.baseline)
+    others = [p for p in scenario.policy_names if p != scenario.baseline]
+    policy = policy or (others[0] if others else None)
     x = design(scenario, method, samples)
     experiment = design_scenario(scenario, policy, x)
     results = run_experiment(experiment, folder, workers, resume, force, progress)

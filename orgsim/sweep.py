@@ -106,9 +106,9 @@ def check_path(path: str) -> None:
 
 
 def apply_point(scenario: Scenario, point: dict[str, Any]) -> Scenario:
-    """The scenario with one sweep point's values set (and no sweep of its own)."""
+    """The scenario of one run: the point's values set, no sweep or uncertainties of its own."""
     data = scenario.model_dump(mode="json")
-    data["sweep"] = None
+    data["sweep"], data["uncertainties"] = None, {}
     for path, value in point.items():
         section, _, field = path.partition(".")
         if section == "policy":

@@ -153,3 +153,50 @@ def test_killed_run_resumes_to_the_same_results(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(
             pd.read_parquet(out / f"{name}.parquet"), pd.read_parquet(ref / f"{name}.parquet")
         )
+
+
+def test_sweep_over_choices_prints_its_table(tmp_path: Path) -> None:
+    path = tmp_path / "sw.yaml"
+    path.write_text(
+        "name: sw\norganisation: {size: 60}\n"
+        "policies: [{name: a, base: single-ladder}, {name: b, base: genuine-dual-track}]\n"
+        "sweep: {parameters: {policy.selection: {values: [top-performer, random]}}}\n"
+        "run: {years: 0.5, replications: 2}\n"
+    )
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "top-performer" in result.output and "random" in result.output
+
+
+def test_out_pointing_at_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep")
+    result = orgsim("run", str(write_tiny(tmp_path)), "--out", str(target), "--workers", "1")
+    assert result.returncode == 2 and "is a file" in result.stderr
+    assert target.read_text() == "keep"
+
+
+def test_messages_keep_bracketed_text(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\npolicies:\n  - {name: a, base: nominal-dual-track}\n"
+                   "organisation: {grades: 4}\npolicy: {ic_ceiling_grade: 3}\n")  # fmt: skip
+    result = orgsim("validate", str(bad))
+    assert result.returncode == 2 and "policies[a]" in result.stderr
+
+
+def test_a_failing_rule_names_the_run(tmp_path: Path) -> None:
+    rule = tmp_path / "boom.py"
+    rule.write_text(
+        "from orgsim.rules import Rule\n"
+        "class Boom(Rule):\n    phase = 'boom'\n"
+        "    def step(self, model):\n        if model.month == 3:\n"
+        "            raise ValueError('negative headcount in my idea')\n"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: s\norganisation: {size: 60}\npolicies: [{name: a, base: single-ladder}]\n"
+        "phases: [{use: ./boom.py:Boom, after: growth}]\nrun: {years: 1, replications: 1}\n"
+    )
+    result = orgsim("run", str(path), "--out", str(tmp_path / "o"), "--workers", "1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "policy 'a', replication 0" in result.stderr and "negative headcount" in result.stderr

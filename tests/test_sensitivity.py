@@ -81,3 +81,23 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
     assert "mu_star" in result.output and "beats the baseline" in result.output
     bad = CliRunner().invoke(app, [*args, "--policy", "single-ladder", "--force"])
     assert bad.exit_code == 2 and "non-baseline policy" in bad.output
+
+
+def test_one_policy_is_not_enough(tmp_path: Path) -> None:
+    one = SCENARIO.replace("  - {name: dual, base: genuine-dual-track}\n", "")
+    with pytest.raises(ScenarioError, match="non-baseline policy"):
+        run_sensitivity(parse_scenario(one), tmp_path / "x", samples=2, workers=1)
+
+
+def test_uncertainty_ranges_are_checked_when_the_scenario_is_read() -> None:
+    bad = SCENARIO.replace("{low: 0.15, high: 0.47}", "{low: 0.1, high: 1.5}")
+    with pytest.raises(ScenarioError, match=r"uncertainties\.workforce\.share_wanting_to_lead"):
+        parse_scenario(bad)
+
+
+def test_redundant_splits_are_merged() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 1, (80, 2))
+    wins = pd.DataFrame({"engagement": x[:, 0] > 0.3})
+    text = verdict_rules(x, wins, ["a", "b"])["engagement"]
+    assert text.count("better") == 1 and text.count("worse") == 1
