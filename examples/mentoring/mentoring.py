@@ -13,6 +13,8 @@ from orgsim.hierarchy import IC, SPECIALIST
 from orgsim.metrics import Measure
 from orgsim.rules import Rule
 
+JUNIOR_MAX_GRADE = 2  # the grades that count as junior, for the rule and the measure
+
 
 class MentoringParams(BaseModel):
     """Parameters of the mentoring rule."""
@@ -20,11 +22,10 @@ class MentoringParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mentees_per_mentor: int = Field(3, ge=0, le=20, description="Juniors per mentor.")
     extra_growth: float = Field(0.15, ge=0, le=2, description="Extra skill growth, per year.")
-    junior_max_grade: int = Field(2, ge=1, le=12, description="Highest grade mentored.")
 
 
 class Mentoring(Rule):
-    """Each step, every specialist mentors up to ``mentees_per_mentor`` junior ICs drawn at
+    """Each step, every specialist mentors up to ``mentees_per_mentor`` junior ICs chosen at
     random; a mentee's skill grows by extra_growth * dt * (1 - skill)."""
 
     phase = "mentoring"
@@ -35,11 +36,11 @@ class Mentoring(Rule):
 
     def step(self, model) -> None:
         p, wf, h = self.params, model.workforce, model.hierarchy
-        rng = model.stream("mentoring")
+        u = model.stream("mentoring").random(len(wf))  # one draw per row: runs stay paired
         mentors = np.count_nonzero(wf.occupied & (h.role == SPECIALIST))
-        juniors = np.flatnonzero(wf.occupied & (h.role == IC) & (h.grade <= p.junior_max_grade))
+        juniors = np.flatnonzero(wf.occupied & (h.role == IC) & (h.grade <= JUNIOR_MAX_GRADE))
         k = min(mentors * p.mentees_per_mentor, juniors.size)
-        mentees = rng.choice(juniors, size=k, replace=False)
+        mentees = juniors[np.argsort(u[juniors])[:k]]
         wf.skill[mentees] += p.extra_growth * model.dt_years * (1 - wf.skill[mentees])
         wf.mentored_months[mentees] += model.step_months
 
@@ -47,7 +48,7 @@ class Mentoring(Rule):
 def mentored_share(model) -> float:
     """Share of employed junior ICs mentored at some point."""
     wf, h = model.workforce, model.hierarchy
-    juniors = wf.occupied & (h.role == IC) & (h.grade <= 2)
+    juniors = wf.occupied & (h.role == IC) & (h.grade <= JUNIOR_MAX_GRADE)
     return float((wf.mentored_months[juniors] > 0).mean()) if juniors.any() else float("nan")
 
 

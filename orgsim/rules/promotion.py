@@ -27,18 +27,20 @@ def accepts_management(
     motivation: np.ndarray,
     grade: np.ndarray,
     noise: np.ndarray,
+    can_specialise: np.ndarray | bool = True,
 ) -> np.ndarray:
     """Whether each candidate accepts a manager role at ``grade``.
 
-    U_manage = w d + (motivation - tau) + noise; U_alternative = w d ratio (1 - stigma) where
-    the specialist ladder reaches ``grade``, else 0 (staying put). Accept if U_manage > U_alt.
+    U_manage = w d + (motivation - tau) + noise; U_alternative = w d ratio (1 - stigma) for a
+    candidate who could take the specialist ladder instead (not a serving manager) where it
+    reaches ``grade``, else 0 (staying put). Accept if U_manage > U_alt.
     """
     p, pol = model.params.promotion, model.params.policy
     u_manage = p.status_weight * status_drive + motivation - p.reluctance_threshold + noise
     u_alt = np.zeros_like(u_manage)
     if pol.specialist_top_grade is not None:
         value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
-        reaches = grade <= pol.specialist_top_grade
+        reaches = (grade <= pol.specialist_top_grade) & can_specialise
         u_alt = np.where(reaches, p.status_weight * status_drive * value, 0.0)
     return u_manage > u_alt
 
@@ -81,9 +83,8 @@ class Promotion(Rule):
         below = below[wf.person_id[below] >= 0]
         if role == MANAGER:
             pool = below[~wf.stepped_back[below]]
-            ok = accepts_management(
-                model, wf.status_drive[pool], wf.motivation[pool], grade, draws["accept"][pool]
-            )
+            d, m, noise = wf.status_drive[pool], wf.motivation[pool], draws["accept"][pool]
+            ok = accepts_management(model, d, m, grade, noise, h.role[pool] != MANAGER)
             return model.components["selection"].rank(model, pool[ok], draws, needed)
         track = h.role[below] == IC
         if role == SPECIALIST:
