@@ -2,8 +2,8 @@
 
 The default model (1,000 people, default parameters) runs under the single ladder, the default
 policy and the calibration reference, and under the genuine dual track for comparison. Replication
-r of both policies uses seed ``seed + r`` (common random numbers). ``python -m orgsim.calibration``
-prints the table.
+r of both policies uses the experiment runner's seed for r (common random numbers).
+``python -m orgsim.calibration`` prints the table.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from orgsim.experiment import replication_seed
 from orgsim.hierarchy import IC, MANAGER
 from orgsim.metrics import Measure
 from orgsim.model import OrgModel
+from orgsim.results import mean_ci
 
 REFERENCE_POLICY = "single-ladder"
 COMPARISON_POLICY = "genuine-dual-track"
@@ -178,21 +179,13 @@ TARGETS: list[Target] = [
 ]
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided Student-t confidence interval over replications."""
-    values = np.asarray(values, dtype=float)
-    n, mean = len(values), float(np.mean(values))
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * np.std(values, ddof=1) / np.sqrt(n)
-    return mean, float(mean - half), float(mean + half)
-
-
 def target_values(policy: str, replications: int, years: float, seed: int) -> pd.DataFrame:
     """Each target's model value per replication (rows) under one policy."""
     rows = []
     for r in range(replications):
-        model = OrgModel(policy=policy, rng=seed + r, measures=EXTRA_MEASURES).run(years)
+        model = OrgModel(policy=policy, rng=replication_seed(seed, r), measures=EXTRA_MEASURES).run(
+            years
+        )
         summary = model.summary()
         rows.append({t.name: float(t.value(model, summary)) for t in TARGETS})
     return pd.DataFrame(rows)
