@@ -79,7 +79,8 @@ def _upper_layers(
 def _ic_grades(n_ic: int, ceiling: int, ratio: float) -> np.ndarray:
     """Grades of the IC positions: a pyramid with ``ratio`` positions per position above."""
     weights = ratio ** np.arange(ceiling - 1, -1, -1, dtype=float)
-    counts = np.floor(n_ic * weights / weights.sum()).astype(int)
+    # One position per grade first (every IC grade exists), the rest by the pyramid's weights.
+    counts = 1 + np.floor((n_ic - ceiling) * weights / weights.sum()).astype(int)
     counts[0] += n_ic - counts.sum()
     return np.repeat(np.arange(1, ceiling + 1), counts)
 

@@ -24,19 +24,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from orgsim.parameters import (
-    Engagement,
-    Growth,
-    Leaving,
-    ManagerQuality,
-    ModelParams,
-    Organisation,
-    Policy,
-    Promotion,
-    Section,
-    StepBack,
-    Workforce,
-)
+from orgsim.parameters import ModelParams, Policy, Section
 from orgsim.policies import NAMED_POLICIES
 from orgsim.sweep import Sweep, SweepParameter, apply_point, check_path
 
@@ -119,23 +107,15 @@ class RunSettings(Section):
     )
 
 
-class Scenario(Section):
-    """An orgsim experiment: one organisation under several promotion policies."""
+class Scenario(ModelParams):
+    """An orgsim experiment: one organisation under several promotion policies.
+
+    It has every ModelParams section (shared by all policies; the ``policy`` section holds the
+    lever values every policy starts from) plus the fields below.
+    """
 
     name: str = Field(description="Short name; the default results folder.", min_length=1)
     description: str = Field("", description="The strategist's question, in a sentence.")
-    step_months: Literal[1, 12] = ModelParams.model_fields["step_months"]
-    organisation: Organisation = Field(default_factory=Organisation)
-    workforce: Workforce = Field(default_factory=Workforce)
-    growth: Growth = Field(default_factory=Growth)
-    manager_quality: ManagerQuality = Field(default_factory=ManagerQuality)
-    engagement: Engagement = Field(default_factory=Engagement)
-    leaving: Leaving = Field(default_factory=Leaving)
-    step_back: StepBack = Field(default_factory=StepBack)
-    promotion: Promotion = Field(default_factory=Promotion)
-    policy: Policy = Field(
-        default_factory=Policy, description="Lever values shared by every policy before its own."
-    )
     rules: dict[str, str | RuleSpec] = Field(
         default_factory=dict,
         description="Replacement rules by slot (a phase such as 'leaving', or 'organisation', "
@@ -369,4 +349,5 @@ def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML that ``load_scenario`` reads back to an equal scenario."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     data["policies"] = [p.model_dump(mode="json") for p in scenario.policies]
-    return yaml.safe_dump(data, sort_keys=False)
+    first = {k: data.pop(k) for k in ("name", "description") if k in data}
+    return yaml.safe_dump(first | data, sort_keys=False)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from orgsim.model import OrgModel
 from orgsim.rules import Rule
@@ -53,3 +54,8 @@ def rule_of(model: OrgModel, phase: str) -> Rule:
 def phase() -> Callable[[OrgModel, str], Rule]:
     """``phase(model, name)``: the rule instance of a phase, to step it on its own."""
     return rule_of
+
+
+# Hypothesis explores the same examples on every run, so a CI failure reproduces locally.
+settings.register_profile("orgsim", derandomize=True, deadline=None)
+settings.load_profile("orgsim")
