@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -114,17 +115,24 @@ class RunError(RuntimeError):
     """A run failed (e.g. in a researcher's rule); the message names the policy and replication."""
 
 
-def execute_run(scenario_text: str, spec: RunSpec) -> tuple[str, dict]:
-    """Worker task: simulate one run; returns its id and tables (stored by the caller, so
-    workers need no shared disk)."""
+def execute_run(
+    scenario_text: str, spec: RunSpec, folder: str, token: str
+) -> tuple[str, dict | None]:
+    """Worker task: simulate one run. A worker that sees the results folder (the driver's
+    ``token`` file is there: same disk) stores the parts itself and returns no tables, sparing
+    the driver; one on another machine returns the tables for the driver to store."""
     try:
-        return spec.id, simulate(_scenario(scenario_text), spec)
+        tables = simulate(_scenario(scenario_text), spec)
     except Exception as err:
         point = f", sweep point {dict(spec.point)}" if spec.point else ""
         raise RunError(
             f"run of policy {spec.policy!r}, replication {spec.replication}{point} failed: "
             f"{type(err).__name__}: {err}"
         ) from err
+    if (Path(folder) / "parts" / token).is_file():
+        write_run_parts(Path(folder), spec.id, tables)
+        return spec.id, None
+    return spec.id, tables
 
 
 # --- executors ----------------------------------------------------------------------------
@@ -199,13 +207,28 @@ class DaskExecutor:
         self._client.close()
 
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
-        """Yield ``fn(*task)`` for each task as it finishes anywhere on the cluster."""
+        """Yield ``fn(*task)`` for each task as it finishes anywhere on the cluster.
+
+        Tasks go in small batches (about ten per worker thread in all), which keeps Dask's
+        per-task overhead small next to a run's quarter second; a lost batch is rerun whole.
+        """
         from distributed import as_completed
 
-        futures = [self._client.submit(fn, *task, pure=False, retries=2) for task in tasks]
+        tasks = list(tasks)
+        threads = max(sum(self._client.nthreads().values()), 1)
+        size = max(1, min(8, len(tasks) // (10 * threads)))
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        futures = [
+            self._client.submit(_run_batch, fn, batch, pure=False, retries=2) for batch in batches
+        ]
         for future in as_completed(futures, loop=self._client.loop):
-            yield future.result()
+            yield from future.result()
             future.release()
+
+
+def _run_batch(fn: Callable, batch: list[tuple]) -> list[Any]:
+    """Run several tasks in one Dask task."""
+    return [fn(*task) for task in batch]
 
 
 def make_executor(
@@ -277,7 +300,9 @@ def run_experiment(
             return load(folder)
         specs = run_specs(scenario)
         start_manifest(folder, manifest, specs, extensions)
-        todo = [(scenario.model_dump_json(), s) for s in specs if manifest["runs"][s.id] != "done"]
+        token = shared_disk_token(folder)
+        text = scenario.model_dump_json()
+        todo = [(text, s, str(folder), token) for s in specs if manifest["runs"][s.id] != "done"]
         try:
             execute(executor, folder, manifest, todo, progress)
         except BaseException:
@@ -289,6 +314,14 @@ def run_experiment(
     write_manifest(folder, manifest)
     drop_parts(folder)  # only once the complete tables and manifest are on disk
     return load(folder)
+
+
+def shared_disk_token(folder: Path) -> str:
+    """A file only this experiment's driver writes: workers that can read it share its disk."""
+    token = f".driver-{uuid.uuid4().hex}"
+    (folder / "parts").mkdir(exist_ok=True)
+    (folder / "parts" / token).touch()
+    return token
 
 
 def start_manifest(folder: Path, manifest: dict, specs: list[RunSpec], extensions) -> None:
@@ -313,7 +346,8 @@ def execute(executor, folder: Path, manifest: dict, todo: list, progress) -> Non
         progress(count, total)
     last_write = time.monotonic()
     for rid, tables in executor.map_unordered(execute_run, todo):
-        write_run_parts(folder, rid, tables)
+        if tables is not None:  # a worker without access to the folder
+            write_run_parts(folder, rid, tables)
         manifest["runs"][rid] = "done"
         count += 1
         if time.monotonic() - last_write > 2:

@@ -104,11 +104,10 @@ def write_run_parts(folder: Path, rid: str, tables: dict[str, pd.DataFrame]) -> 
     tmp = Path(tempfile.mkdtemp(dir=parts, prefix=f".{rid}."))
     for name, df in tables.items():
         df.to_parquet(tmp / f"{name}.parquet", index=False)
-    final = parts / rid
-    if final.exists():  # a duplicate of a finished run (e.g. a retried task): identical
+    try:
+        os.rename(tmp, parts / rid)
+    except OSError:  # a duplicate of a finished run (e.g. a retried task): identical
         shutil.rmtree(tmp)
-        return
-    os.rename(tmp, final)
 
 
 def finished_runs(folder: Path) -> set[str]:

@@ -136,3 +136,17 @@ def test_dask_cluster_survives_a_dying_worker(tmp_path: Path) -> None:
     for name in TABLES:
         pd.testing.assert_frame_equal(local[name], dask[name], obj=name)
     assert len(local["summary"].groupby(["policy", "replication"])) == 10  # none lost or doubled
+
+
+def test_workers_without_the_results_disk_return_their_tables(tmp_path: Path) -> None:
+    from orgsim.experiment import execute_run
+
+    scenario = load_scenario(write_tiny(tmp_path, replications=1))
+    spec = run_specs(scenario)[0]
+    (tmp_path / "out" / "parts").mkdir(parents=True)
+    (tmp_path / "out" / "parts" / ".driver-x").touch()
+    rid, tables = execute_run(scenario.model_dump_json(), spec, str(tmp_path / "out"), ".driver-y")
+    assert tables is not None and set(tables) == set(TABLES)  # no token seen: tables shipped
+    assert not (tmp_path / "out" / "parts" / rid).exists()
+    rid, tables = execute_run(scenario.model_dump_json(), spec, str(tmp_path / "out"), ".driver-x")
+    assert tables is None and (tmp_path / "out" / "parts" / rid / "events.parquet").is_file()
