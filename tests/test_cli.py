@@ -200,3 +200,17 @@ def test_a_failing_rule_names_the_run(tmp_path: Path) -> None:
     result = orgsim("run", str(path), "--out", str(tmp_path / "o"), "--workers", "1")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "policy 'a', replication 0" in result.stderr and "negative headcount" in result.stderr
+
+
+def test_report_and_dashboard_commands(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    args = ["run", str(write_tiny(tmp_path, replications=2)), "--out", str(out), "--workers", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    html = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(out), "--out", str(html)])
+    assert result.exit_code == 0 and html.stat().st_size > 1_000_000  # plotly.js inside
+    assert "<script" in html.read_text()
+    missing = runner.invoke(app, ["report", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "no such results folder" in missing.output
+    help_text = runner.invoke(app, ["dashboard", "--help"]).output
+    assert "--host" in help_text and "--port" in help_text and "--debug" in help_text
