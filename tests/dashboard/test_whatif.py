@@ -117,3 +117,9 @@ def test_the_downloaded_yaml_round_trips_through_orgsim_run(tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     assert load(tmp_path / "out").policies == expected.policy_names
+
+
+def test_form_fields_never_name_code() -> None:
+    values = form() | {"rules": {"leaving": "os:system"}, "phases": ["x:y"], "measures": ["a:b"]}
+    s = build_scenario("w", "genuine-dual-track", "single-ladder", values)
+    assert s.rules == {} and s.phases == [] and s.measures == []
