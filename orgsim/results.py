@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 from scipy import stats
 
 from orgsim.metrics import MEASURES, Measure
@@ -119,10 +120,19 @@ def finished_runs(folder: Path) -> set[str]:
 
 
 def consolidate(folder: Path, run_ids: list[str]) -> None:
-    """Concatenate every run's parts into the top-level tables, one table at a time."""
+    """Append every run's parts to the top-level tables, one run at a time (streamed, so
+    memory does not grow with the number of runs)."""
     for table in TABLES:
-        frames = [pd.read_parquet(folder / "parts" / rid / f"{table}.parquet") for rid in run_ids]
-        write_table(pd.concat(frames, ignore_index=True), folder / f"{table}.parquet")
+        path = folder / f"{table}.parquet"
+        tmp = path.with_name(f".{path.name}.tmp")
+        writer = None
+        for rid in run_ids:
+            part = pq.read_table(folder / "parts" / rid / f"{table}.parquet")
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, part.schema)
+            writer.write_table(part.cast(writer.schema))
+        writer.close()
+        os.replace(tmp, path)
 
 
 def drop_parts(folder: Path) -> None:
