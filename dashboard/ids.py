@@ -6,7 +6,6 @@ EXPERIMENT_INFO = "experiment-info"
 DOWNLOAD_CSV = "download-csv-button"
 DOWNLOAD_CSV_FILE = "download-csv-file"
 EMPTY_STATE = "empty-state"
-DATA_VIEWS = "data-views"
 
 # tabs
 TABS = "tabs"

@@ -116,20 +116,6 @@ KEY_MEASURES = (
     "peter_signature",
 )
 
-#: Flow counters the rules add to during a step, and the measure each feeds (per year).
-FLOWS = (
-    "hires",
-    "exits",
-    "retirements",
-    "promotions_to_manager",
-    "promotions_to_specialist",
-    "step_backs",
-    "coached",
-    "regretted_exits",
-    "reluctant_manager_exits",
-    "expertise_walked_out",
-)
-
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     return float(values[mask].mean()) if mask.any() else float("nan")

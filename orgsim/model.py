@@ -18,7 +18,7 @@ import pandas as pd
 
 from orgsim.agents import Employee
 from orgsim.events import SNAPSHOT, EventLog
-from orgsim.hierarchy import MANAGER, ROLE_NAMES, SPECIALIST
+from orgsim.hierarchy import MANAGER, SPECIALIST
 from orgsim.metrics import Measure, Recorder
 from orgsim.parameters import ModelParams
 from orgsim.policies import apply_policy
@@ -313,4 +313,4 @@ class OrgModel(mesa.Model):
                 agent.row = row
 
 
-__all__ = ["ROLE_NAMES", "OrgModel"]
+__all__ = ["OrgModel"]
