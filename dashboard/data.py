@@ -16,7 +16,7 @@ from dashboard import ids
 from dashboard.paths import resolve_experiment
 from orgsim import figures
 from orgsim.figures_sweep import point_count
-from orgsim.metrics import KEY_MEASURES
+from orgsim.measures import KEY_MEASURES
 from orgsim.overview import Card, overview_cards
 from orgsim.results import (
     MANIFEST,

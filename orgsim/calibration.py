@@ -17,7 +17,7 @@ import pandas as pd
 
 from orgsim.experiment import replication_seed
 from orgsim.hierarchy import IC, MANAGER
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 from orgsim.model import OrgModel
 from orgsim.results import mean_ci
 
@@ -26,14 +26,14 @@ COMPARISON_POLICY = "genuine-dual-track"
 
 
 def _share(model: OrgModel, mask_of: Callable[[OrgModel], np.ndarray]) -> float:
-    occ = model.workforce.occupied
-    return float(mask_of(model)[occ].mean()) if occ.any() else float("nan")
+    active = model.people.active
+    return float(mask_of(model)[active].mean()) if active.any() else float("nan")
 
 
 def _engaged_share_of(model: OrgModel, role: int) -> float:
-    wf, h = model.workforce, model.hierarchy
-    rows = wf.occupied & (h.role == role)
-    engaged = wf.engagement[rows] >= model.params.engagement.engaged_threshold
+    p = model.people
+    rows = p.role == role
+    engaged = p.engagement[rows] >= model.params.engagement.engaged_threshold
     return float(engaged.mean()) if rows.any() else float("nan")
 
 
@@ -43,13 +43,13 @@ EXTRA_MEASURES: list[Measure] = [
         "high_talent_share",
         "Employed with leadership aptitude percentile >= 0.9",
         "share",
-        compute=lambda m: _share(m, lambda m: m.workforce.aptitude >= 0.9),
+        compute=lambda m: _share(m, lambda m: m.people.aptitude >= 0.9),
     ),
     Measure(
         "wanting_to_lead_share",
         "Employed with leadership motivation > 0.5",
         "share",
-        compute=lambda m: _share(m, lambda m: m.workforce.motivation > 0.5),
+        compute=lambda m: _share(m, lambda m: m.people.motivation > 0.5),
     ),
     Measure(
         "engaged_share_manager",

@@ -27,10 +27,10 @@ from rich.table import Table
 
 from orgsim.experiment import RunError
 from orgsim.extensions import check_extensions
-from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
 from orgsim.results import ResultsError, compare_points, load, swept_parameters
-from orgsim.rules.loading import RuleReferenceError
+from orgsim.rules.resolve import RuleReferenceError
 from orgsim.scenario import (
     RunSettings,
     Scenario,

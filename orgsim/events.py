@@ -1,42 +1,131 @@
-"""The events table: every hire, exit, retirement, promotion and step-back, with who and when."""
+"""Events: what rules do to people (hires, exits of every kind, promotions, step-backs, ...).
+
+Rules emit events through the model's people-moving calls; measures read this step's events
+(``model.events.this_step(kind)``), so no hidden counter links a rule to a measure. Event kinds
+are data: a rule may register its own, including new kinds of exit.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from orgsim.hierarchy import ROLE_NAMES
 
-EVENT_KINDS = ("hire", "exit", "retirement", "promotion", "step_back")
+
+@dataclass(frozen=True)
+class EventKind:
+    """A kind of event; ``exit`` kinds end employment, ``voluntary`` exits count as turnover."""
+
+    name: str
+    description: str
+    exit: bool = False
+    voluntary: bool = False
+
+
+EVENT_KINDS: dict[str, EventKind] = {}
+
+
+def register_event_kind(
+    name: str, description: str, *, exit: bool = False, voluntary: bool = False
+) -> EventKind:
+    """Make a new event kind (e.g. an exit kind) available; re-registering the same is a no-op."""
+    kind = EventKind(name, description, exit, voluntary)
+    if EVENT_KINDS.get(name, kind) != kind:
+        raise ValueError(f"event kind {name!r} is already registered differently")
+    EVENT_KINDS[name] = kind
+    return kind
+
+
+for _args in [
+    ("hire", "joined from outside"),
+    ("promotion", "moved up a grade (onto the manager or specialist ladder, or within it)"),
+    ("step_back", "returned from a manager role to practice"),
+    ("coached", "had a development conversation"),
+]:
+    register_event_kind(*_args)
+register_event_kind("voluntary", "resigned", exit=True, voluntary=True)
+register_event_kind("retirement", "retired at the age limit", exit=True)
+register_event_kind("dismissal", "was dismissed", exit=True)
+
+
+def exit_kinds() -> list[str]:
+    """Names of every registered kind of exit."""
+    return [k.name for k in EVENT_KINDS.values() if k.exit]
+
+
+#: Attributes copied into every event, as they were just before it.
 SNAPSHOT = ("skill", "aptitude", "motivation", "status_drive", "engagement")
+INT_COLUMNS = {"from_grade": -1, "from_role": -1, "to_grade": -1, "to_role": -1}
+EventsMode = Literal["all", "summary", "none"]
 
 
 class EventLog:
-    """Appends events in vectorised batches; ``frame()`` turns them into a DataFrame."""
+    """Appends events in vectorised batches; ``frame()`` turns them into a DataFrame.
 
-    def __init__(self) -> None:
-        self._batches: list[dict[str, np.ndarray]] = []
+    ``keep`` decides what outlives the step: ``all`` events, a ``summary`` (counts per month,
+    kind and grade), or ``none``. The events since the last recording are always there for
+    the measures.
+    """
+
+    def __init__(self, keep: EventsMode = "all") -> None:
+        self.keep = keep
+        self._batches: list[tuple[str, dict[str, np.ndarray]]] = []
+        self._mark = 0
+        self._counts: list[tuple[int, str, np.ndarray, np.ndarray]] = []
 
     def log(self, month: int, kind: str, person_id: np.ndarray, **columns: np.ndarray) -> None:
         """Record ``len(person_id)`` events of one kind; missing columns become missing values."""
+        if kind not in EVENT_KINDS:
+            raise ValueError(
+                f"unknown event kind {kind!r}; register it with orgsim.events.register_event_kind "
+                f"(known: {', '.join(EVENT_KINDS)})"
+            )
         if len(person_id):
             batch = {"month": np.full(len(person_id), month, dtype=np.int32)}
-            batch["event"] = np.full(len(person_id), EVENT_KINDS.index(kind), dtype=np.int8)
             batch["person_id"] = np.asarray(person_id, dtype=np.int64)
-            self._batches.append(batch | columns)
+            self._batches.append((kind, batch | columns))
+
+    def recent(self, *kinds: str) -> dict[str, np.ndarray]:
+        """Events of the given kinds since the measures were last recorded, one array per
+        column (``person_id`` is always there, empty if there were none)."""
+        return _concat([b for k, b in self._batches[self._mark :] if k in kinds])
+
+    def count(self, kind: str) -> int:
+        """Number of events of ``kind`` since the measures were last recorded."""
+        return sum(len(b["month"]) for k, b in self._batches[self._mark :] if k == kind)
+
+    def mark(self) -> None:
+        """The measures have read the recent events: start a new batch (and, unless every
+        event is kept, summarise or forget the ones just read)."""
+        if self.keep != "all":
+            if self.keep == "summary":
+                self._summarise(self._batches[self._mark :])
+            self._batches = []
+        self._mark = len(self._batches)
 
     def frame(self) -> pd.DataFrame:
-        """All events so far, one row each, in the order they happened."""
-        cols = ["month", "event", "person_id", "from_grade", "from_role", "to_grade", "to_role"]
-        cols += [*SNAPSHOT, "pre_promotion_performance"]
-        missing = {"from_grade": -1, "from_role": -1, "to_grade": -1, "to_role": -1}
+        """Every event kept, one row each, in the order they happened."""
+        if self.keep == "none":
+            raise ValueError(
+                "events were not kept (run.events: none); set run.events: all to keep them"
+            )
+        if self.keep == "summary":
+            return self.summary_frame()
+        kinds = list(EVENT_KINDS)
+        cols = ["month", "person_id", *INT_COLUMNS, *SNAPSHOT, "expertise",
+                "pre_promotion_performance"]  # fmt: skip
         data = {}
         for c in cols:  # one concatenation per column: no DataFrame per batch
-            fill = missing.get(c, np.nan)
-            parts = [b[c] if c in b else np.full(len(b["month"]), fill) for b in self._batches]
+            fill = INT_COLUMNS.get(c, np.nan)
+            parts = [b.get(c, np.full(len(b["month"]), fill)) for _, b in self._batches]
             data[c] = np.concatenate(parts) if parts else np.empty(0)
+        codes = [np.full(len(b["month"]), kinds.index(k), np.int16) for k, b in self._batches]
         df = pd.DataFrame(data)
-        df["event"] = pd.Categorical.from_codes(df["event"].astype(int), EVENT_KINDS)
+        df.insert(1, "event", pd.Categorical.from_codes(_join(codes, np.int16), kinds))
         for c in ("from_role", "to_role"):
             df[c] = pd.Categorical.from_codes(df[c].astype(int), ROLE_NAMES)
         for c in ("from_grade", "to_grade"):
@@ -44,3 +133,45 @@ class EventLog:
         df["month"] = df["month"].astype("int32")
         df["person_id"] = df["person_id"].astype("int64")
         return df
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Counts of events per month, kind and grade (from_grade, else to_grade)."""
+        if self.keep == "all":
+            df = self.frame()
+            grade = df["from_grade"].fillna(df["to_grade"]).astype("Int16")
+            counts = df.assign(grade=grade).groupby(
+                ["month", "event", "grade"], observed=True, dropna=False
+            )
+            return counts.size().rename("count").reset_index()
+        self._summarise(self._batches)
+        self._batches, self._mark = [], 0
+        rows = [
+            (month, kind, int(g), int(c))
+            for month, kind, grades, counts in self._counts
+            for g, c in zip(grades, counts, strict=True)
+        ]
+        df = pd.DataFrame(rows, columns=["month", "event", "grade", "count"])
+        df["event"] = pd.Categorical(df["event"], categories=list(EVENT_KINDS))
+        df = df.groupby(["month", "event", "grade"], observed=True)["count"].sum().reset_index()
+        df["grade"] = df["grade"].astype("Int16").mask(df["grade"] < 0)
+        return df.astype({"month": "int32", "count": "int64"})
+
+    def _summarise(self, batches: list[tuple[str, dict[str, np.ndarray]]]) -> None:
+        for kind, b in batches:
+            grade = b.get("from_grade", b.get("to_grade", np.full(len(b["month"]), -1)))
+            grades, counts = np.unique(np.asarray(grade, dtype=np.int64), return_counts=True)
+            self._counts.append((int(b["month"][0]), kind, grades, counts))
+
+
+def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _concat(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    if not batches:
+        return {"person_id": np.empty(0, dtype=np.int64)}
+    keys = set().union(*batches)
+    return {
+        k: np.concatenate([b.get(k, np.full(len(b["month"]), np.nan)) for b in batches])
+        for k in keys
+    }

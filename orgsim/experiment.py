@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim import __version__
-from orgsim.extensions import check_extensions, resolve_extensions
+from orgsim.extensions import Extensions, check_extensions, resolve_extensions
 from orgsim.model import OrgModel
 from orgsim.results import (
     MANIFEST,
@@ -89,7 +89,7 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
         policy=policy.base,
         rng=spec.seed,
         policy_overrides=policy.overrides(),
-        **resolve_extensions(scenario).model_kwargs(),
+        **resolve_extensions(scenario, spec.policy).model_kwargs(),
     ).run(scenario.run.years)
     tag = {"policy": spec.policy, "replication": spec.replication}
     if spec.point:
@@ -97,7 +97,7 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     summary = model.summary()
     tables = {
         "timeseries": model.timeseries,
-        "events": model.events_frame,
+        "events": model.events_frame if model.events.keep == "all" else pd.DataFrame(),
         "summary": pd.DataFrame({"measure": summary.index, "value": summary.to_numpy()}),
         "structure": model.structure,
         "managers": model.promoted_managers(),
@@ -324,14 +324,14 @@ def shared_disk_token(folder: Path) -> str:
     return token
 
 
-def start_manifest(folder: Path, manifest: dict, specs: list[RunSpec], extensions) -> None:
+def start_manifest(
+    folder: Path, manifest: dict, specs: list[RunSpec], extensions: dict[str, Extensions]
+) -> None:
     """Record versions, seeds, extension measures and each run's status before running."""
     done = finished_runs(folder)
     manifest |= {"orgsim_versions": versions(), "status": "running"}
-    manifest["measures"] = {
-        m.name: {"label": m.label, "unit": m.unit, "better": m.better, "summary": m.summary}
-        for m in extensions.measures
-    }
+    first = next(iter(extensions.values()))
+    manifest["measures"] = {m.name: m.describe() for m in first.measures}
     manifest["seeds"] = {str(s.replication): s.seed for s in specs if s.policy_index == 0}
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())

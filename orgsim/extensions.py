@@ -1,7 +1,7 @@
-"""Turning a scenario's rule, phase and measure references into objects, with clear errors.
+"""Turning a scenario's rules, phases and measures into objects for one policy, with clear errors.
 
-Called by the CLI and the experiment runner before any run starts (and again in each worker
-process); never by the dashboard, which only reads results.
+Called by the CLI and the experiment runner when a run starts (and in each worker process);
+never by the dashboard, which only reads results.
 """
 
 from __future__ import annotations
@@ -11,84 +11,132 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orgsim.metrics import MEASURES, Measure
-from orgsim.rules import RULES, ExtraPhase, Rule, make_rule
-from orgsim.rules.loading import RuleReferenceError, import_object
-from orgsim.scenario import RuleSpec, Scenario
+from orgsim.measures import Measure
+from orgsim.rules import ExtraPhase, build_rules
+from orgsim.rules.resolve import RuleReferenceError, import_object, resolve_rule
+from orgsim.scenario import MeasureSpec, RuleSpec, Scenario
 
 
 @dataclass
 class Extensions:
-    """What a scenario adds to or replaces in the default model."""
+    """What a scenario adds to, removes from or replaces in the default model, for a policy."""
 
-    rules: dict[str, Rule] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
     phases: list[ExtraPhase] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    builtin_measures: str | list[str] = "all"
+    record_after: str | None = None
+    events: str = "all"
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for OrgModel."""
-        return {"rules": self.rules, "phases": self.phases, "measures": self.measures}
+        return {"rules": self.rules, "phases": self.phases, "measures": self.measures,
+                "builtin_measures": self.builtin_measures, "record_after": self.record_after,
+                "events": self.events}  # fmt: skip
 
 
-def instantiate(spec: str | RuleSpec, field_path: str, scenario: Scenario) -> Rule:
-    """A rule object from a reference (registered name or import path) and its parameters."""
+def _rule(spec: str | RuleSpec | None, slot: str, where: str, scenario: Scenario, policy):
+    if spec is None:
+        return None
     ref, params = (spec, None) if isinstance(spec, str) else (spec.use, spec.params)
-    target = import_object(ref, field_path) if ":" in ref else RULES.get(ref, ref)
-    try:
-        if params is not None and isinstance(target, type):
-            if issubclass(target, Rule) and target.Params is None and params:
-                raise RuleReferenceError(f"{field_path}.params: {ref} takes no parameters")
-            target = target(params) if issubclass(target, Rule) else target
-        return make_rule(target, scenario.model_params(), field_path)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(map(str, first["loc"]))
-        raise RuleReferenceError(f"{field_path}.params.{where}: {first['msg']}") from None
-    except (TypeError, ValueError) as err:
-        if isinstance(err, RuleReferenceError):
-            raise
-        raise RuleReferenceError(str(err)) from None
+    return resolve_rule(ref, slot, where, scenario.model_params(policy), params)
 
 
-def resolve_extensions(scenario: Scenario) -> Extensions:
-    """Import and check everything the scenario names; raises RuleReferenceError."""
-    rules = {slot: instantiate(s, f"rules.{slot}", scenario) for slot, s in scenario.rules.items()}
+def resolve_measure(spec: str | MeasureSpec, where: str) -> Measure:
+    """A Measure from a reference (with parameters and a name, if given)."""
+    ref = spec if isinstance(spec, str) else spec.use
+    if ":" not in ref:
+        raise RuleReferenceError(
+            f"{where}: {ref!r} is not an import path ('package.module:NAME' or './file.py:NAME' "
+            "naming an orgsim.measures.Measure); choose built-in measures with builtin_measures"
+        )
+    measure = import_object(ref, where)
+    if not isinstance(measure, Measure) or measure.compute is None:
+        raise RuleReferenceError(
+            f"{where}: {ref} is not an orgsim.measures.Measure with a compute function"
+        )
+    if isinstance(spec, MeasureSpec) and (spec.params or spec.name):
+        try:
+            measure = (
+                measure.with_params(spec.params, spec.name)
+                if measure.Params is not None
+                else _renamed(measure, spec, where)
+            )
+        except ValidationError as err:
+            e = err.errors()[0]
+            loc = ".".join(map(str, e["loc"]))
+            raise RuleReferenceError(f"{where}.params.{loc}: {e['msg']}") from None
+    return measure
+
+
+def _renamed(measure: Measure, spec: MeasureSpec, where: str) -> Measure:
+    from dataclasses import replace
+
+    if spec.params:
+        raise RuleReferenceError(f"{where}.params: measure {measure.name!r} takes no parameters")
+    return replace(measure, name=spec.name)
+
+
+def resolve_extensions(scenario: Scenario, policy: str | None = None) -> Extensions:
+    """Import and check everything the scenario names for ``policy`` (default: the first);
+    raises RuleReferenceError naming the scenario field."""
+    policy = policy or scenario.policies[0].name
+    spec = scenario.policy_spec(policy)
+    rules = {s: _rule(r, s, f"rules.{s}", scenario, policy) for s, r in scenario.rules.items()}
+    for slot, ref in spec.rules.items():
+        rules[slot] = _rule(ref, slot, f"policies[{policy}].rules.{slot}", scenario, policy)
     phases = []
-    for i, spec in enumerate(scenario.phases):
-        rule = instantiate(spec, f"phases[{i}].use", scenario)
-        where = "before" if spec.before else "after"
-        phases.append(ExtraPhase(rule, where, spec.before or spec.after))
-    measures = []
-    for i, ref in enumerate(scenario.measures):
-        if ":" not in ref:
-            raise RuleReferenceError(
-                f"measures[{i}]: {ref!r} is not an import path ('package.module:NAME' or "
-                "'./file.py:NAME' naming an orgsim.metrics.Measure); built-in measures are "
-                "always recorded"
-            )
-        measure = import_object(ref, f"measures[{i}]")
-        if not isinstance(measure, Measure) or measure.compute is None:
-            raise RuleReferenceError(
-                f"measures[{i}]: {ref} is not an orgsim.metrics.Measure with a compute function"
-            )
-        if measure.name in MEASURES:
-            raise RuleReferenceError(f"measures[{i}]: {measure.name!r} is a built-in measure")
-        measures.append(measure)
-    return Extensions(rules, phases, measures)
+    for i, ph in enumerate(scenario.phases):
+        rule = _rule(ph, "phase", f"phases[{i}].use", scenario, policy)
+        phases.append(ExtraPhase(rule, "before" if ph.before else "after", ph.before or ph.after))
+    measures = [resolve_measure(m, f"measures[{i}]") for i, m in enumerate(scenario.measures)]
+    names = [m.name for m in measures]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise RuleReferenceError(f"measures: {dupes} named twice; give each a 'name'")
+    ext = Extensions(rules, phases, measures, scenario.builtin_measures, scenario.record_after,
+                     scenario.run.events)  # fmt: skip
+    check_shadowing(scenario, policy, ext)
+    return ext
 
 
-def check_extensions(scenario: Scenario) -> Extensions:
-    """Resolve, then build one small model so a rule that breaks at set-up fails now."""
-    ext = resolve_extensions(scenario)
+def check_shadowing(scenario: Scenario, policy: str, ext: Extensions) -> None:
+    """A lever the policy sets must be read by some rule of its model: one whose rule was
+    replaced would silently do nothing."""
+    spec = scenario.policy_spec(policy)
+    levers = set(spec.overrides())
+    if not levers:
+        return
+    components, phases = build_rules(scenario.model_params(policy), ext.rules, ext.phases)
+    rules = [r for r in components.values() if r is not None] + [r for _, r in phases]
+    read = {lever for rule in rules for lever in getattr(rule, "levers", ())}
+    replaced = [s for s, r in ext.rules.items()]
+    for lever in sorted(levers - read):
+        raise RuleReferenceError(
+            f"policies[{policy}].levers.{lever}: no rule of this policy reads it (replaced or "
+            f"removed: {', '.join(replaced) or 'none'}); set the replacement rule's parameters "
+            "instead"
+        )
+
+
+def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
+    """Resolve every policy's extensions, then build one small model per distinct set of
+    rules so a rule that breaks at set-up fails now."""
     from orgsim.model import OrgModel
 
-    params = scenario.model_params()
-    spec = scenario.policies[0]
-    try:
-        OrgModel(params, policy=spec.base, policy_overrides=spec.overrides(), **ext.model_kwargs())
-    except ValueError as err:
-        raise RuleReferenceError(str(err)) from None
-    return ext
+    out, built = {}, set()
+    for spec in scenario.policies:
+        ext = out[spec.name] = resolve_extensions(scenario, spec.name)
+        key = repr(sorted(spec.rules.items(), key=str))
+        if key in built:
+            continue
+        built.add(key)
+        try:
+            OrgModel(scenario.model_params(), policy=spec.base,
+                     policy_overrides=spec.overrides(), **ext.model_kwargs())  # fmt: skip
+        except (ValueError, TypeError, KeyError) as err:
+            raise RuleReferenceError(f"policies[{spec.name}]: {err}") from None
+    return out
 
 
 __all__ = ["Extensions", "RuleReferenceError", "check_extensions", "resolve_extensions"]

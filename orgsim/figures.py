@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 from orgsim.overview import fmt, interval
 from orgsim.results import mean_ci
 

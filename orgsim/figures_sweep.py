@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from orgsim.figures import PALETTE, axis_title, hover, rgba, style
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 from orgsim.parameters import ModelParams, iter_fields
 
 MAX_PANELS = 6  # a sweep figure facets by the other swept parameters up to this many panels

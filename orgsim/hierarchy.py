@@ -137,3 +137,39 @@ def _assemble(
         bosses = layer[role[layer] == MANAGER]
         manager[below] = bosses[np.arange(len(below)) % len(bosses)]
     return Hierarchy(grade=grade, role=role, manager=manager, grades=grades)
+
+
+ROLE_CODES = {name: code for code, name in enumerate(ROLE_NAMES)}
+
+
+def chart_from_entries(entries: list[tuple[int, str, int]], span: int) -> Hierarchy:
+    """A chart given as (grade, role name, positions) entries, laid out top grade first.
+
+    Positions at the top grade report to no one; every other position reports to a manager
+    at the nearest higher grade that has managers, spread evenly (round robin). Raises
+    ValueError when a position has no manager above it or a span would exceed ``span``.
+    """
+    counts: dict[tuple[int, int], int] = {}
+    for grade, role, n in entries:
+        counts[(grade, ROLE_CODES[role])] = counts.get((grade, ROLE_CODES[role]), 0) + n
+    top = max(g for g, _ in counts)
+    keys = sorted(counts, key=lambda k: (-k[0], -k[1]))  # top grade first; managers first
+    grade = np.repeat([g for g, _ in keys], [counts[k] for k in keys]).astype(np.int16)
+    role = np.repeat([r for _, r in keys], [counts[k] for k in keys]).astype(np.int8)
+    manager = np.full(len(grade), -1, dtype=np.int64)
+    boss_grade = np.full(len(grade), -1)
+    for g in range(top - 1, 0, -1):
+        above = [h for h in range(g + 1, top + 1) if counts.get((h, MANAGER), 0)]
+        if not above and (grade == g).any():
+            raise ValueError(f"organisation.chart: grade {g} has no manager at any grade above it")
+        boss_grade[grade == g] = above[0] if above else -1
+    for g in np.unique(boss_grade[boss_grade > 0]):
+        below = np.flatnonzero(boss_grade == g)
+        bosses = np.flatnonzero((grade == g) & (role == MANAGER))
+        if len(below) > span * len(bosses):
+            raise ValueError(
+                f"organisation.chart: {len(below)} positions report to the {len(bosses)} "
+                f"manager(s) of grade {g}, more than organisation.span ({span}) each"
+            )
+        manager[below] = bosses[np.arange(len(below)) % len(bosses)]
+    return Hierarchy(grade=grade, role=role, manager=manager, grades=top)

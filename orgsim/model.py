@@ -1,15 +1,16 @@
 """OrgModel: a Mesa model of an organisation whose people live in columnar arrays.
 
-``step()`` runs the phases in order (``print(model.plan())``), then records the measures.
-Employees are Mesa agents created lazily: the first use of ``model.agents`` makes one
-``Employee`` per person, and from then on the set is kept in step with hires and exits.
+``step()`` runs the phases in order (``print(model.plan())``) and records the measures after
+the last phase (or after ``record_after``). State belongs to people (``model.people``, one row
+per person employed, found by person id); the chart's positions point at their holders.
+Employees are Mesa agents made lazily, as views of a person by id.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import mesa
@@ -17,98 +18,101 @@ import numpy as np
 import pandas as pd
 
 from orgsim.agents import Employee
-from orgsim.events import SNAPSHOT, EventLog
-from orgsim.hierarchy import MANAGER, SPECIALIST
-from orgsim.metrics import Measure, Recorder
+from orgsim.attributes import AttributeDrawers
+from orgsim.events import EVENT_KINDS, SNAPSHOT, EventLog, EventsMode
+from orgsim.hierarchy import MANAGER
+from orgsim.measures import Measure, Recorder, select_measures, skill_percentile
 from orgsim.parameters import ModelParams
+from orgsim.people import People
 from orgsim.policies import apply_policy
-from orgsim.rules import ExtraPhase, build_rules
-from orgsim.workforce import Workforce
+from orgsim.rules import ExtraPhase, PersonRule, build_rules
 
 
 class OrgModel(mesa.Model):
-    """An organisation under one promotion policy, stepped one month at a time.
+    """An organisation under one promotion policy, stepped a month (or a year) at a time.
 
     ``params`` is a ModelParams (or a dict of its sections); ``policy`` a named policy whose
-    levers are applied on top, then ``policy_overrides``; ``rng`` an int seed; ``rules`` maps
-    phase names to replacement rules (see orgsim.rules).
+    levers are applied on top, then ``policy_overrides``; ``rng`` the one seed (every named
+    random stream derives from Mesa's ``model.rng``); ``rules`` maps slots to replacement rules
+    (None removes a phase); ``phases`` inserts new phases; ``measures`` adds measures to the
+    built-ins chosen by ``builtin_measures``; ``events`` says which events outlive their step.
     """
 
     def __init__(
         self,
         params: ModelParams | dict[str, Any] | None = None,
-        policy: str = "single-ladder",
-        rng: int = 0,
+        policy: str | None = "single-ladder",
+        rng: int | None = 0,
         policy_overrides: dict[str, Any] | None = None,
         rules: dict[str, Any] | None = None,
         phases: list[ExtraPhase] | None = None,
-        measures: list[Measure] | None = None,
+        measures: Iterable[Measure] = (),
+        builtin_measures: str | list[str] = "all",
+        record_after: str | None = None,
+        events: EventsMode = "all",
     ) -> None:
         super().__init__(rng=rng)
         base = (
             params if isinstance(params, ModelParams) else ModelParams.model_validate(params or {})
         )
-        self.params = apply_policy(base, policy, policy_overrides)
-        self.policy = policy
-        self.seed = int(rng)
+        self.params = apply_policy(base, policy, policy_overrides) if policy else base
+        self.policy = policy or "custom"
+        self._root = int(self.rng.integers(2**63))  # every named stream derives from model.rng
         self.month = 0
         self.step_months = self.params.step_months
         self.components, self.phases = build_rules(self.params, rules, phases)
         self.hierarchy = self.components["organisation"].build(self)
-        self.workforce = Workforce(self.hierarchy.size)
-        self.events = EventLog()
-        self.flows: Counter[str] = Counter()
-        self.reluctant_managers_before = 0
+        self.holder = np.full(self.hierarchy.size, -1, dtype=np.int64)  # position -> row
+        self.people = People(self.hierarchy.size)
+        self.events = EventLog(events)
+        self.attributes = AttributeDrawers()
         self._streams: dict[str, np.random.Generator] = {}
-        self._attribute_drawers: dict[str, Callable] = {}
         self._positions = self._index_positions()
-        self._grade_rows = {
-            int(g): np.flatnonzero(self.hierarchy.grade == g)
-            for g in np.unique(self.hierarchy.grade)
-        }
+        self._boss: tuple[int, np.ndarray] | None = None
         self._employees: dict[int, Employee] | None = None
-        for rule in [*self.components.values(), *self.phases]:
+        for rule in self.rules():
             rule.setup(self)
+        self._plan = self._make_plan(record_after)
+        self.recorder = Recorder(select_measures(builtin_measures, measures), self)
         self._populate()
         self._rate_managers()
-        self.recorder = Recorder({m.name: m for m in measures or []})
         self.recorder.record(self)
 
-    # --- the monthly cycle -------------------------------------------------------------
+    # --- the step -----------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one step: every phase in order, then record the measures."""
+        """Advance one step: every phase in order; record the measures at the plan's point."""
         self.month += self.step_months
-        self.flows.clear()
-        tau = self.params.promotion.reluctance_threshold
-        mgr = self.workforce.occupied & (self.hierarchy.role == MANAGER)
-        self.reluctant_managers_before = int((mgr & (self.workforce.motivation < tau)).sum())
-        for phase in self.phases:
-            phase.step(self)
-        self.recorder.record(self)
+        for _, run in self._plan:
+            run()
         if self._employees is not None:
             self._sync_employees()
 
-    def run(self, years: float = 20) -> OrgModel:
-        """Run for ``years`` more years; returns the model for chaining."""
+    def run(self, years: float = 20, until: Callable[[OrgModel], bool] | None = None) -> OrgModel:
+        """Run for ``years`` more years, or until ``until(model)`` is true after a step."""
         for _ in range(round(years * 12 / self.step_months)):
             self.step()
+            if until is not None and until(self):
+                break
         return self
 
     def plan(self) -> str:
-        """The phase order of one step, one line each."""
-        return "\n".join(
-            f"{i}. {p.phase}: {type(p).__name__}" for i, p in enumerate(self.phases, 1)
-        )
+        """The phases of one step in order, one line each (removed phases do not appear)."""
+        return "\n".join(f"{i}. {label}" for i, (label, _) in enumerate(self._plan, 1))
+
+    def rules(self) -> list[Any]:
+        """Every rule of the model: the components, then the phases in order."""
+        comps = [r for r in self.components.values() if r is not None]
+        return comps + [r for _, r in self.phases]
 
     # --- results -------------------------------------------------------------------------
     @property
     def timeseries(self) -> pd.DataFrame:
-        """Every measure at every step (month 0 is the starting organisation)."""
+        """Every measure at every recorded step (month 0 is the starting organisation)."""
         return self.recorder.timeseries()
 
     @property
     def events_frame(self) -> pd.DataFrame:
-        """Every hire, exit, retirement, promotion and step-back so far."""
+        """Every event kept (``events='summary'``: counts per month, kind and grade)."""
         return self.events.frame()
 
     @property
@@ -117,30 +121,31 @@ class OrgModel(mesa.Model):
         return self.recorder.structure_frame()
 
     def summary(self) -> pd.Series:
-        """Each measure summarised at the horizon (final-year mean, or final value)."""
+        """Each measure summarised as it declares (final-year mean, final value, ...)."""
         return pd.Series(self.recorder.summary(self.step_months), name=self.policy)
 
     def promoted_managers(self) -> pd.DataFrame:
         """Managers promoted in this run who lead practitioners: pre-promotion performance against
         their team's output per practitioner position now."""
-        from orgsim.metrics import practitioner_team_output, team_output_by_member
+        from orgsim.measures import practitioner_team_output, team_output_by_member
 
-        wf, h = self.workforce, self.hierarchy
+        p = self.people
         team_mean, team_n = practitioner_team_output(self, team_output_by_member(self))
-        rows = np.flatnonzero((wf.promoted_month >= 0) & (h.role == MANAGER) & (team_n > 0))
+        rows = np.flatnonzero((p.promoted_month >= 0) & (p.role == MANAGER))
+        rows = rows[team_n[p.position[rows]] > 0]
         return pd.DataFrame(
             {
-                "person_id": wf.person_id[rows],
-                "grade": h.grade[rows],
-                "promoted_month": wf.promoted_month[rows],
-                "pre_promotion_performance": wf.pre_promotion_performance[rows],
-                "team_output": team_mean[rows],
-                "aptitude": wf.aptitude[rows],
-                "motivation": wf.motivation[rows],
+                "person_id": p.uid[rows],
+                "grade": p.grade[rows],
+                "promoted_month": p.promoted_month[rows],
+                "pre_promotion_performance": p.pre_promotion_performance[rows],
+                "team_output": team_mean[p.position[rows]],
+                "aptitude": p.aptitude[rows],
+                "motivation": p.motivation[rows],
             }
         )
 
-    # --- helpers the rules use ------------------------------------------------------------
+    # --- what rules read ------------------------------------------------------------------
     @property
     def dt_years(self) -> float:
         """Length of one step in years."""
@@ -149,7 +154,7 @@ class OrgModel(mesa.Model):
     def stream(self, name: str) -> np.random.Generator:
         """The random stream of one mechanism: the same for every policy, for paired runs."""
         if name not in self._streams:
-            seq = np.random.SeedSequence(self.seed, spawn_key=(zlib.crc32(name.encode()),))
+            seq = np.random.SeedSequence(self._root, spawn_key=(zlib.crc32(name.encode()),))
             self._streams[name] = np.random.default_rng(seq)
         return self._streams[name]
 
@@ -157,160 +162,231 @@ class OrgModel(mesa.Model):
         """A fresh stream for (mechanism, month): draws a policy skips in one month do not
         shift the draws of later months, so paired runs stay aligned."""
         key = (zlib.crc32(name.encode()), self.month)
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
-
-    def rows_of_grade(self, grade: int) -> np.ndarray:
-        """Positions of one grade, in chart order."""
-        return self._grade_rows.get(grade, np.empty(0, dtype=np.int64))
+        return np.random.default_rng(np.random.SeedSequence(self._root, spawn_key=key))
 
     def is_review_step(self) -> bool:
         """Whether this step is a promotion review (IC and specialist vacancies filled)."""
         return self.month % self.params.promotion.review_interval_months < self.step_months
 
+    def positions(self, grade: int, role: int) -> np.ndarray:
+        """Positions of one grade and role, in chart order."""
+        return self._positions.get((grade, role), np.empty(0, dtype=np.int64))
+
     def vacancies(self, grade: int, role: int) -> np.ndarray:
         """Vacant positions of one grade and role, in chart order."""
-        rows = self._positions.get((grade, role), np.empty(0, dtype=np.int64))
-        return rows[~self.workforce.occupied[rows]]
+        pos = self.positions(grade, role)
+        return pos[self.holder[pos] < 0]
 
-    def expertise(self) -> np.ndarray:
-        """Effective expertise: skill x (1 - w + w x firm-specific expertise)."""
-        w = self.params.growth.firm_weight
-        return self.workforce.skill * (1 - w + w * self.workforce.firm_expertise)
+    @property
+    def boss(self) -> np.ndarray:
+        """Each row's manager's row (-1 at the top, under a vacant post, or for a free row)."""
+        if self._boss is None or self._boss[0] != self.people.version:
+            pos = self.people.position
+            mgr_pos = np.where(pos >= 0, self.hierarchy.manager[pos], -1)
+            boss = np.where(mgr_pos >= 0, self.holder[mgr_pos], -1)
+            self._boss = (self.people.version, boss)
+        return self._boss[1]
 
     def manager_q(self) -> np.ndarray:
         """Quality of each row's manager (0.5, neutral, at the top or under a vacancy); a new
         array the caller may modify."""
-        h = self.hierarchy
-        q = self.workforce.manager_quality[h.boss_or_self]
-        q[np.isnan(q) | h.is_top] = 0.5
+        boss = self.boss
+        q = self.people.manager_quality[boss]
+        q[(boss < 0) | np.isnan(q)] = 0.5
         return q
 
+    def expertise(self) -> np.ndarray:
+        """Effective expertise: skill x (1 - w + w x firm-specific expertise)."""
+        w, p = self.params.growth.firm_weight, self.people
+        return p.skill * (1 - w + w * p.firm_expertise)
+
     def add_attribute(
-        self, name: str, draw: Callable, dtype: str = "float64", empty: float = np.nan
+        self,
+        name: str,
+        draw: Callable[..., np.ndarray],
+        dtype: str = "float64",
+        empty: float = np.nan,
+        depends_on: Iterable[str] = (),
     ) -> None:
-        """Add a person attribute; ``draw(rng, grades)`` gives its values for new people.
+        """Add a person attribute; ``draw(rng, grades, people)`` gives its values for new
+        people, where ``people`` holds the attributes already drawn for them (every built-in
+        one and those named in ``depends_on``, which are drawn first).
 
-        Call from a rule's ``setup``: the initial workforce and every hire then get it.
+        Call from a rule's ``setup``: the starting workforce and every hire then get it.
         """
-        self.workforce.add_column(name, dtype, empty)
-        self._attribute_drawers[name] = draw
+        self.people.add_column(name, dtype, empty)
+        self.attributes.add(name, draw, depends_on)
 
-    def draw_extra_attributes(self, rng: np.random.Generator, grades: np.ndarray) -> dict:
-        """Values of every added attribute for new people at ``grades``."""
-        return {name: draw(rng, grades) for name, draw in self._attribute_drawers.items()}
+    def draw_people(self, rng: np.random.Generator, grades: np.ndarray, initial: bool) -> dict:
+        """Attributes of people joining at ``grades`` (the starting workforce if ``initial``):
+        the population rule's, the default drawers' for what it leaves out, then every added
+        attribute in dependency order."""
+        return self.attributes.draw(self, rng, grades, initial)
 
     def employees(self) -> list[Employee]:
-        """Every employee as a Mesa agent, in step with the workforce right now."""
+        """Every employee as a Mesa agent, in person-id order."""
         self.agents  # noqa: B018  (materialises the agents on first use)
         self._sync_employees()
-        return list(self._employees.values())
+        return [self._employees[k] for k in sorted(self._employees)]
 
-    # --- people moving --------------------------------------------------------------------
-    def hire(self, rows: np.ndarray, people: dict[str, np.ndarray]) -> None:
-        """New people from outside into the vacant ``rows``."""
-        self.workforce.fill(rows, people | {"hire_month": np.full(len(rows), self.month)})
-        self._log("hire", rows, to_rows=rows)
-        self.flows["hires"] += len(rows)
+    # --- people moving (every change emits an event) --------------------------------------
+    def hire(self, positions: np.ndarray, people: dict[str, np.ndarray]) -> np.ndarray:
+        """New people from outside into the vacant ``positions``; returns their person ids."""
+        positions = self._vacant(positions, "hire")
+        values = people | {"hire_month": np.full(len(positions), self.month)}
+        rows = self.people.admit(len(positions), values)
+        self._seat(rows, positions)
+        self._log("hire", rows, to=positions)
+        return self.people.uid[rows]
 
-    def remove_people(
-        self, rows: np.ndarray, kind: str, top_quartile: np.ndarray | None = None
-    ) -> None:
-        """People in ``rows`` leave ('exit', voluntary, or 'retirement')."""
-        if rows.size == 0:
+    def remove_people(self, ids: np.ndarray, kind: str) -> None:
+        """The people with these ids leave; ``kind`` is an exit kind (voluntary, retirement,
+        dismissal, or one registered with orgsim.events.register_event_kind)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size == 0:
             return
-        wf = self.workforce
-        self._log(kind, rows, from_rows=rows)
-        if kind == "exit":
-            tau = self.params.promotion.reluctance_threshold
-            self.flows["exits"] += len(rows)
-            self.flows["expertise_walked_out"] += float(self.expertise()[rows].sum())
-            self.flows["regretted_exits"] += int(top_quartile[rows].sum())
-            reluctant = (self.hierarchy.role[rows] == MANAGER) & (wf.motivation[rows] < tau)
-            self.flows["reluctant_manager_exits"] += int(reluctant.sum())
-        else:
-            self.flows["retirements"] += len(rows)
-        wf.clear(rows)
+        if kind not in EVENT_KINDS or not EVENT_KINDS[kind].exit:
+            exits = [k for k, v in EVENT_KINDS.items() if v.exit]
+            raise ValueError(f"{kind!r} is not an exit kind; exit kinds: {', '.join(exits)}")
+        rows = self.people.row_of(ids)
+        pct = skill_percentile(self.people.skill, self.people.active)[rows]
+        self._log(kind, rows, top_quartile=pct >= 0.75, expertise=self.expertise()[rows])
+        self.holder[self.people.position[rows]] = -1
+        self.people.discharge(rows, self.month, kind)
 
     def move_people(
-        self, src: np.ndarray, dst: np.ndarray, kind: str, draws: dict | None = None
+        self,
+        ids: np.ndarray,
+        positions: np.ndarray,
+        kind: str = "promotion",
+        performance: np.ndarray | None = None,
     ) -> None:
-        """People move from ``src`` to the vacant ``dst`` (a 'promotion' or 'step_back')."""
-        if src.size == 0:
+        """The people with these ids move to the vacant ``positions`` (a 'promotion',
+        'step_back' or a registered kind); ``performance`` is what was observed of them."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size == 0:
             return
-        wf, role = self.workforce, self.hierarchy.role
-        into_mgmt = (role[dst] == MANAGER) & (role[src] != MANAGER)
-        perf = draws["performance"][src] if draws else np.full(len(src), np.nan)
-        self._log(kind, src, from_rows=src, to_rows=dst, pre_promotion_performance=perf)
-        wf.move(src, dst)
-        wf.time_in_grade[dst] = 0
-        wf.manager_quality[dst[role[dst] != MANAGER]] = np.nan  # no longer leads a team
-        first = into_mgmt & (wf.promoted_month[dst] < 0)
-        wf.pre_promotion_performance[dst[first]] = perf[first]
-        wf.promoted_month[dst[first]] = self.month
-        if kind == "step_back":
-            self.flows["step_backs"] += len(src)
-        else:
-            self.flows["promotions_to_manager"] += int(into_mgmt.sum())
-            onto_ladder = (role[dst] == SPECIALIST) & (role[src] != SPECIALIST)
-            self.flows["promotions_to_specialist"] += int(onto_ladder.sum())
+        rows = self.people.row_of(ids)
+        positions = self._vacant(positions, kind)
+        p, role = self.people, self.hierarchy.role
+        perf = np.full(len(rows), np.nan) if performance is None else np.asarray(performance)
+        into_mgmt = (role[positions] == MANAGER) & (p.role[rows] != MANAGER)
+        self._log(kind, rows, to=positions, pre_promotion_performance=perf)
+        self.holder[p.position[rows]] = -1
+        self._seat(rows, positions)
+        p.time_in_grade[rows] = 0
+        p.manager_quality[rows[role[positions] != MANAGER]] = np.nan  # no longer leads a team
+        first = into_mgmt & (p.promoted_month[rows] < 0)
+        p.pre_promotion_performance[rows[first]] = perf[first]
+        p.promoted_month[rows[first]] = self.month
+
+    def emit(self, kind: str, ids: np.ndarray, **columns: np.ndarray) -> None:
+        """Record an event of a registered kind about the people with these ids (no move)."""
+        rows = self.people.row_of(ids)
+        self._log(kind, rows, **columns)
 
     # --- internals -------------------------------------------------------------------------
+    def _vacant(self, positions: np.ndarray, kind: str) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        if (self.holder[positions] >= 0).any() or len(np.unique(positions)) < len(positions):
+            raise ValueError(f"{kind}: every destination must be a distinct vacant position")
+        return positions
+
+    def _seat(self, rows: np.ndarray, positions: np.ndarray) -> None:
+        h = self.hierarchy
+        self.holder[positions] = rows
+        self.people.place(rows, positions, h.grade[positions], h.role[positions])
+
     def _index_positions(self) -> dict[tuple[int, int], np.ndarray]:
         h = self.hierarchy
-        keys = zip(h.grade.tolist(), h.role.tolist(), strict=True)
         index: dict[tuple[int, int], list[int]] = {}
-        for row, key in enumerate(keys):
-            index.setdefault(key, []).append(row)
+        for pos, key in enumerate(zip(h.grade.tolist(), h.role.tolist(), strict=True)):
+            index.setdefault(key, []).append(pos)
         return {k: np.array(v, dtype=np.int64) for k, v in index.items()}
 
+    def _make_plan(self, record_after: str | None) -> list[tuple[str, Callable[[], None]]]:
+        """The step as (label, callable) items: phases in order, interleaved phases grouped
+        into one level-by-level item, and the recording of the measures."""
+        names = [n for n, _ in self.phases]
+        together = self.components["filling"].interleaved()
+        for n in together:
+            if n not in names:
+                raise ValueError(f"rules.filling.interleave: no phase {n!r} in {names}")
+        at = [i for i, n in enumerate(names) if n in together]
+        if at and at != list(range(at[0], at[0] + len(at))):
+            raise ValueError(
+                f"rules.filling.interleave: {list(together)} must be consecutive phases"
+            )
+        if record_after is not None and record_after not in names:
+            raise ValueError(f"record_after: no phase {record_after!r}; phases: {names}")
+        plan: list[tuple[str, Callable[[], None]]] = []
+        for i, (name, rule) in enumerate(self.phases):
+            if at and i == at[0]:
+                group = [self.phases[j] for j in at]
+                label = f"by grade ({', '.join(n for n, _ in group)}): level by level"
+                plan.append((label, lambda group=group: self._step_levels(group)))
+            elif not (at and i in at):
+                plan.append((f"{name}: {type(rule).__name__}", partial(rule.step, self)))
+            if name == record_after or (at and i == at[-1] and record_after in together):
+                plan.append(("record measures", lambda: self.recorder.record(self)))
+        if record_after is None:
+            plan.append(("record measures", lambda: self.recorder.record(self)))
+        return plan
+
+    def _step_levels(self, group: list[tuple[str, Any]]) -> None:
+        for grade in self.components["filling"].grades(self):
+            for _, rule in group:
+                rule.step_level(self, grade)
+
     def _populate(self) -> None:
-        """Fill every position with the initial workforce: the same draws for every policy, given
-        to positions in chart order (identical people where the charts are identical)."""
+        """Fill every position with the starting workforce: the same draws for every policy,
+        given to positions top grade first (identical people where the charts are identical)."""
         h = self.hierarchy
-        order = np.argsort(-h.grade, kind="stable")  # the same draws go to the same grades
-        people = self.components["population"].initial(self, self.stream("initial"), h.grade[order])
-        self.workforce.fill(order, people)
+        order = np.argsort(-h.grade, kind="stable")
+        people = self.draw_people(self.stream("initial"), h.grade[order], initial=True)
+        rows = self.people.admit(len(order), people)
+        self._seat(rows, order)
 
     def _rate_managers(self) -> None:
         """Run the manager-quality phase once on the starting workforce, so month 0's measures
         and month 1's growth see the starting managers' quality (it draws no random numbers)."""
-        for phase in self.phases:
-            if phase.phase == "manager_quality":
-                phase.step(self)
+        for name, rule in self.phases:
+            if name == "manager_quality":
+                rule.step(self)
 
-    def _log(self, kind, rows, from_rows=None, to_rows=None, **extra) -> None:
-        wf, h = self.workforce, self.hierarchy
-        cols = {k: wf.array(k)[rows].copy() for k in SNAPSHOT} | extra
-        if from_rows is not None:
-            cols |= {"from_grade": h.grade[from_rows], "from_role": h.role[from_rows]}
-        if to_rows is not None:
-            cols |= {"to_grade": h.grade[to_rows], "to_role": h.role[to_rows]}
-        self.events.log(self.month, kind, wf.person_id[rows].copy(), **cols)
+    def _log(self, kind: str, rows: np.ndarray, to: np.ndarray | None = None, **extra) -> None:
+        p, h = self.people, self.hierarchy
+        cols = {k: p.array(k)[rows].copy() for k in SNAPSHOT} | extra
+        cols |= {"from_grade": p.grade[rows].copy(), "from_role": p.role[rows].copy()}
+        if kind == "hire":
+            cols |= {"from_grade": np.full(len(rows), -1), "from_role": np.full(len(rows), -1)}
+        if to is not None:
+            cols |= {"to_grade": h.grade[to], "to_role": h.role[to]}
+        self.events.log(self.month, kind, p.uid[rows].copy(), **cols)
 
     # --- Mesa agents ------------------------------------------------------------------------
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """All employees as Mesa agents (made on first use, then kept in step)."""
         if getattr(self, "_employees", None) is None:
-            if not hasattr(self, "workforce"):  # Mesa's own set-up, before the workforce exists
+            if not hasattr(self, "people"):  # Mesa's own set-up, before the people exist
                 return super().agents
             self._employees = {}
             self._sync_employees()
         return super().agents
 
     def _sync_employees(self) -> None:
-        wf = self.workforce
-        rows = np.flatnonzero(wf.occupied)
-        ids = wf.person_id[rows]
-        current = dict(zip(ids.tolist(), rows.tolist(), strict=True))
+        ids = self.people.uid[self.people.active].tolist()
+        current = set(ids)
         for pid in [p for p in self._employees if p not in current]:
             self._employees.pop(pid).remove()
-        for pid, row in current.items():
-            agent = self._employees.get(pid)
-            if agent is None:
-                self._employees[pid] = Employee(self, pid, row)
-            else:
-                agent.row = row
+        for pid in ids:
+            if pid not in self._employees:
+                self._employees[pid] = Employee(self, pid)
+
+    def person_rules(self) -> list[PersonRule]:
+        """The per-person phases, in plan order (what ``agent.step()`` runs)."""
+        return [r for _, r in self.phases if isinstance(r, PersonRule)]
 
 
 __all__ = ["OrgModel"]

@@ -13,7 +13,7 @@ from math import floor, log10
 import numpy as np
 import pandas as pd
 
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,16 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
+class ChartEntry(Section):
+    """Positions of one grade and role in an explicit organisation chart."""
+
+    grade: int = Field(description="Grade of the positions (1 = entry).", ge=1, le=50)
+    role: Literal["ic", "specialist", "manager"] = Field(description="Role of the positions.")
+    positions: int = Field(description="Number of positions.", ge=1, le=10_000_000)
+
+
 class Organisation(Section):
-    """Size and shape of the organisation."""
+    """Size and shape of the organisation: spans and a pyramid, or an explicit chart."""
 
     size: int = param(
         1000,
@@ -67,6 +75,27 @@ class Organisation(Section):
     pay_step: float = param(
         1.25, "Pay at grade g+1 divided by pay at grade g.", "ratio", ASSUMPTION, ge=1.0, le=3.0
     )
+    chart: list[ChartEntry] | None = Field(
+        None,
+        description="An explicit chart: {grade, role, positions} entries. Size and grades then "
+        "follow from it, the policy's chart levers do not change it, and each position reports "
+        "to a manager of the nearest higher grade that has managers (spans within 'span').",
+    )
+
+    @model_validator(mode="after")
+    def _chart_sets_size(self) -> Organisation:
+        if self.chart:
+            size = sum(e.positions for e in self.chart)
+            grades = max(e.grade for e in self.chart)
+            for name, value in (("size", size), ("grades", grades)):
+                if name in self.model_fields_set and getattr(self, name) != value:
+                    raise ValueError(
+                        f"organisation.{name} ({getattr(self, name)}) disagrees with the chart "
+                        f"({value}); leave it out when giving a chart"
+                    )
+            object.__setattr__(self, "size", size)
+            object.__setattr__(self, "grades", grades)
+        return self
 
 
 class Workforce(Section):

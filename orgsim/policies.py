@@ -61,10 +61,11 @@ def policy_levers(name: str, grades: int) -> dict[str, Any]:
 
 
 def apply_policy(
-    params: ModelParams, name: str, overrides: dict[str, Any] | None = None
+    params: ModelParams, name: str | None, overrides: dict[str, Any] | None = None
 ) -> ModelParams:
-    """A copy of ``params`` with the named policy's levers, then ``overrides``, applied."""
-    levers = policy_levers(name, params.organisation.grades)
+    """A copy of ``params`` with the named policy's levers (none if ``name`` is None), then
+    ``overrides``, applied."""
+    levers = policy_levers(name, params.organisation.grades) if name else {}
     levers.update(overrides or {})
     merged = params.model_dump()
     merged["policy"] = {**params.policy.model_dump(), **levers}

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from orgsim import figures, figures_sweep
-from orgsim.metrics import KEY_MEASURES
+from orgsim.measures import KEY_MEASURES
 from orgsim.overview import Card, narrative, overview_cards, rules_text
 from orgsim.results import (
     Results,

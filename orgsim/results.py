@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import stats
 
-from orgsim.metrics import MEASURES, Measure
+from orgsim.measures import MEASURES, Measure
 
 MANIFEST = "manifest.json"
 TABLES = ("timeseries", "events", "summary", "structure", "managers")

@@ -50,22 +50,6 @@ PolicyLevers = create_model(
 )
 
 
-class PolicySpec(Section):
-    """One policy to compare: a named base policy and the levers it changes."""
-
-    name: str = Field(description="Label used in results, tables and figures.", min_length=1)
-    base: PolicyName = Field(description="Named policy the levers start from.")
-    levers: PolicyLevers = Field(default_factory=PolicyLevers)  # type: ignore[valid-type]
-
-    @field_serializer("levers")
-    def _only_set_levers(self, levers: BaseModel) -> dict[str, Any]:
-        return levers.model_dump(include=levers.model_fields_set)
-
-    def overrides(self) -> dict[str, Any]:
-        """Only the levers this entry sets."""
-        return self.levers.model_dump(include=self.levers.model_fields_set)
-
-
 class RuleSpec(Section):
     """A rule named in a scenario, with its own parameters."""
 
@@ -77,6 +61,41 @@ class RuleSpec(Section):
     params: dict[str, Any] = Field(
         default_factory=dict, description="The rule's parameters, checked by its own schema."
     )
+
+
+#: A slot's rule: a reference, a reference with parameters, or null (remove the phase).
+RuleRef = str | RuleSpec | None
+
+
+class PolicySpec(Section):
+    """One policy to compare: a named base policy (optional), the levers it changes, and the
+    rules it replaces."""
+
+    name: str = Field(description="Label used in results, tables and figures.", min_length=1)
+    base: PolicyName | None = Field(
+        None, description="Named policy the levers start from (none: the policy section)."
+    )
+    levers: PolicyLevers = Field(default_factory=PolicyLevers)  # type: ignore[valid-type]
+    rules: dict[str, RuleRef] = Field(
+        default_factory=dict,
+        description="Rules this policy replaces (on top of the scenario's rules), by slot.",
+    )
+
+    @field_serializer("levers")
+    def _only_set_levers(self, levers: BaseModel) -> dict[str, Any]:
+        return levers.model_dump(include=levers.model_fields_set)
+
+    def overrides(self) -> dict[str, Any]:
+        """Only the levers this entry sets."""
+        return self.levers.model_dump(include=self.levers.model_fields_set)
+
+
+class MeasureSpec(Section):
+    """An extension measure with parameters (and optionally its own name)."""
+
+    use: str = Field(description="'package.module:NAME' or './file.py:NAME' of a Measure.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The measure's parameters.")
+    name: str | None = Field(None, description="Name in results (default: the measure's).")
 
 
 class PhaseSpec(RuleSpec):
@@ -95,7 +114,8 @@ class PhaseSpec(RuleSpec):
 class RunSettings(Section):
     """How the experiment is run; CLI options override these."""
 
-    years: float = Field(20, description="Simulated years per run.", gt=0, le=200)
+    years: float = Field(20, description="Simulated years per run (at most 10,000 steps).",
+                         gt=0, le=10_000)  # fmt: skip
     replications: int = Field(30, description="Replications per policy.", ge=1, le=100_000)
     seed: int = Field(0, description="Root seed; replication r of every policy shares it.",
                       ge=0)  # fmt: skip
@@ -104,6 +124,11 @@ class RunSettings(Section):
                                 ge=1)  # fmt: skip
     scheduler: str | None = Field(
         None, description="Dask scheduler address (tcp://host:port) to run on a cluster."
+    )
+    events: Literal["all", "summary", "none"] = Field(
+        "all",
+        description="Events kept: all (one row each), summary (counts per step, kind and "
+        "grade) or none (measures still see each step's events).",
     )
 
 
@@ -116,17 +141,25 @@ class Scenario(ModelParams):
 
     name: str = Field(description="Short name; the default results folder.", min_length=1)
     description: str = Field("", description="The strategist's question, in a sentence.")
-    rules: dict[str, str | RuleSpec] = Field(
+    rules: dict[str, RuleRef] = Field(
         default_factory=dict,
         description="Replacement rules by slot (a phase such as 'leaving', or 'organisation', "
-        "'population', 'selection'): a rule reference or {use, params}.",
+        "'population', 'acceptance', 'selection', 'filling'): a rule reference, {use, params}, "
+        "or null to remove a phase.",
     )
     phases: list[PhaseSpec] = Field(
         default_factory=list, description="New phases, each inserted before or after a phase."
     )
-    measures: list[str] = Field(
+    measures: list[str | MeasureSpec] = Field(
         default_factory=list,
-        description="Extra measures: references to orgsim.metrics.Measure objects.",
+        description="Extension measures: references to orgsim.measures.Measure objects, or "
+        "{use, params, name}.",
+    )
+    builtin_measures: Literal["all", "none"] | list[str] = Field(
+        "all", description="Built-in measures recorded: all, none, or a list of names."
+    )
+    record_after: str | None = Field(
+        None, description="Record the measures after this phase (default: after the last)."
     )
     policies: list[PolicySpec] = Field(min_length=1, description="The policies to compare.")
     baseline: str | None = Field(None, description="Name of the baseline policy (default: first).")
@@ -149,14 +182,31 @@ class Scenario(ModelParams):
             raise ValueError(f"baseline: {self.baseline!r} is not one of the policies {names}")
         for spec in self.policies:
             self.model_params(spec.name)  # every policy's full parameter set must be valid
-        from orgsim.rules import COMPONENTS, DEFAULT_PHASES
+        from orgsim.measures import MEASURES
+        from orgsim.rules import REQUIRED, SLOTS
 
-        slots = DEFAULT_PHASES + COMPONENTS
-        for slot in self.rules:
-            if slot not in slots:
-                hint = difflib.get_close_matches(slot, slots, n=1)
-                also = f"; did you mean {hint[0]}?" if hint else f"; slots: {', '.join(slots)}"
-                raise ValueError(f"rules.{slot}: unknown rule slot{also}")
+        for where, rules in [("rules", self.rules)] + [
+            (f"policies[{p.name}].rules", p.rules) for p in self.policies
+        ]:
+            for slot, ref in rules.items():
+                if slot not in SLOTS:
+                    hint = difflib.get_close_matches(slot, SLOTS, n=1)
+                    also = f"; did you mean {hint[0]}?" if hint else f"; slots: {', '.join(SLOTS)}"
+                    raise ValueError(f"{where}.{slot}: unknown rule slot{also}")
+                if ref is None and slot in REQUIRED:
+                    raise ValueError(f"{where}.{slot}: this slot cannot be removed, only replaced")
+        if isinstance(self.builtin_measures, list):
+            for name in self.builtin_measures:
+                if name not in MEASURES:
+                    hint = difflib.get_close_matches(name, MEASURES, n=1)
+                    also = f"; did you mean {hint[0]}?" if hint else ""
+                    raise ValueError(f"builtin_measures: unknown measure {name!r}{also}")
+        steps = self.run.years * 12 / self.step_months
+        if steps > 10_000:
+            raise ValueError(
+                f"run.years: {self.run.years:g} years is {steps:,.0f} steps of {self.step_months} "
+                "month(s); at most 10,000 steps (use step_months: 12 for long runs)"
+            )
         for path, spec in self.uncertainties.items():
             check_path(path)
             if spec.low is None:
@@ -265,9 +315,16 @@ def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
             return ref | {"use": fix(ref["use"])}
         return ref
 
+    def fix_rules(rules: Any) -> Any:
+        return {k: fix(v) for k, v in rules.items()} if isinstance(rules, dict) else rules
+
     data = dict(data)
-    if isinstance(data.get("rules"), dict):
-        data["rules"] = {k: fix(v) for k, v in data["rules"].items()}
+    data["rules"] = fix_rules(data.get("rules", {}))
+    if isinstance(data.get("policies"), list):
+        data["policies"] = [
+            p | {"rules": fix_rules(p["rules"])} if isinstance(p, dict) and "rules" in p else p
+            for p in data["policies"]
+        ]
     for key in ("phases", "measures"):
         if isinstance(data.get(key), list):
             data[key] = [fix(v) for v in data[key]]

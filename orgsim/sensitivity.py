@@ -24,7 +24,7 @@ from SALib.sample import sobol as sobol_sample
 from sklearn.tree import DecisionTreeClassifier
 
 from orgsim.experiment import run_experiment
-from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.results import Results, atomic_write_text, write_table
 from orgsim.scenario import Scenario, ScenarioError
 

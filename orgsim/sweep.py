@@ -2,7 +2,8 @@
 
 A path names a scenario section and field (``organisation.size``,
 ``workforce.share_wanting_to_lead``); a ``policy.<lever>`` path sets that lever on every policy,
-after its own levers, so a swept lever always takes effect. Each sweep point is crossed with
+after its own levers, so a swept lever always takes effect; ``rules.<slot>.<parameter>`` sets a
+rule's parameter. Each sweep point is crossed with
 every policy and replication; replication r shares its seed across points and policies.
 """
 
@@ -95,7 +96,18 @@ class Sweep(Section):
 
 
 def check_path(path: str) -> None:
-    """Raise ValueError unless ``path`` is section.field of the model parameters."""
+    """Raise ValueError unless ``path`` is section.field of the model parameters, or
+    rules.<slot>.<parameter> (checked by the rule's own schema when the run starts)."""
+    if path.startswith("rules."):
+        from orgsim.rules import SLOTS
+
+        parts = path.split(".")
+        if len(parts) != 3 or parts[1] not in SLOTS or not parts[2]:
+            raise ValueError(
+                f"sweep.parameters.{path}: use rules.<slot>.<parameter> with a slot of "
+                f"{', '.join(SLOTS)}"
+            )
+        return
     section, _, field = path.partition(".")
     info = ModelParams.model_fields.get(section)
     if field not in getattr(info.annotation if info else None, "model_fields", {}):
@@ -111,9 +123,25 @@ def apply_point(scenario: Scenario, point: dict[str, Any]) -> Scenario:
     data["sweep"], data["uncertainties"] = None, {}
     for path, value in point.items():
         section, _, field = path.partition(".")
-        if section == "policy":
+        if section == "rules":
+            _set_rule_param(data, *field.split("."), value)
+        elif section == "policy":
             for policy in data["policies"]:
                 policy["levers"] = {**policy.get("levers", {}), field: value}
         else:
             data[section] = {**data[section], field: value}
     return type(scenario).model_validate(data)
+
+
+def _set_rule_param(data: dict, slot: str, name: str, value: Any) -> None:
+    """Set a rule parameter on the scenario's rule for ``slot`` (the default rule if none is
+    named) and on every policy that replaces that slot."""
+
+    def with_param(ref: Any) -> dict:
+        spec = {"use": ref} if isinstance(ref, str) else dict(ref or {"use": slot})
+        return spec | {"params": {**spec.get("params", {}), name: value}}
+
+    data["rules"] = {**data.get("rules", {}), slot: with_param(data.get("rules", {}).get(slot))}
+    for policy in data["policies"]:
+        if policy.get("rules", {}).get(slot) is not None:
+            policy["rules"] = {**policy["rules"], slot: with_param(policy["rules"][slot])}

@@ -6,7 +6,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgsim.hierarchy import IC, MANAGER, Hierarchy
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 from orgsim.rules import PersonRule, Rule
 from orgsim.rules.growth import Growth
 from orgsim.rules.population import Population

@@ -15,7 +15,7 @@ from orgsim.docs_tables import (
     parameter_table_markdown,
     section_table_markdown,
 )
-from orgsim.metrics import MEASURES
+from orgsim.measures import MEASURES
 from orgsim.parameters import ModelParams, iter_fields
 from orgsim.rules import DEFAULT_PHASES
 

@@ -9,7 +9,7 @@ import pytest
 from results_fixtures import make_results
 
 from orgsim import figures
-from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.overview import fmt, narrative, overview_cards, verdict
 from orgsim.results import Results, compare, load, timeseries_bands
 

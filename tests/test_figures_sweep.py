@@ -26,7 +26,7 @@ from orgsim.figures_sweep import (
     sensitivity_figure,
     sweep_figure,
 )
-from orgsim.metrics import MEASURES
+from orgsim.measures import MEASURES
 from orgsim.overview import rules_text
 from orgsim.results import Results, ResultsError, compare_points, load
 

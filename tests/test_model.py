@@ -16,7 +16,7 @@ from orgsim import NAMED_POLICIES, OrgModel
 from orgsim.agents import Employee
 from orgsim.events import EVENT_KINDS
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST, build_hierarchy
-from orgsim.metrics import MEASURES
+from orgsim.measures import MEASURES
 from orgsim.policies import policy_levers
 from orgsim.rules import DEFAULT_PHASES, Rule
 

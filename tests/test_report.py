@@ -9,7 +9,7 @@ import pytest
 from results_fixtures import make_results
 
 from orgsim import figures, report
-from orgsim.metrics import KEY_MEASURES
+from orgsim.measures import KEY_MEASURES
 from orgsim.results import load
 
 #: Time series of the key measures (not the horizon-only correlation), a Sankey per policy,

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgsim.hierarchy import IC, SPECIALIST
-from orgsim.metrics import Measure
+from orgsim.measures import Measure
 from orgsim.rules import Rule
 
 JUNIOR_MAX_GRADE = 2  # the grades that count as junior, for the rule and the measure

@@ -1,8 +1,9 @@
 """The rules of the model, the registry, the default phase order and the rule slots.
 
 Phases run every step in ``DEFAULT_PHASES`` order; components (``COMPONENTS``) are consulted
-by the phases: the organisation's shape, who the people are, how managers are selected.
-Any of them can be replaced, and new phases inserted, without editing orgsim.
+by the phases: the chart, who people are, whether a candidate accepts, who is selected, and the
+order vacancies are filled. Any slot can be replaced, a phase removed (``None``), and new
+phases inserted, without editing orgsim.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any, Literal
 
 from orgsim.parameters import ModelParams
 from orgsim.rules import (  # noqa: F401  (importing registers the default rules)
+    acceptance,
     ageing,
     coaching,
     engagement,
+    filling,
     growth,
     hiring,
     leaving,
@@ -25,9 +28,25 @@ from orgsim.rules import (  # noqa: F401  (importing registers the default rules
     selection,
     step_back,
 )
-from orgsim.rules.base import RULES, PersonRule, Rule, register
+from orgsim.rules.base import (
+    RULES,
+    SLOT_PROTOCOLS,
+    AcceptanceRule,
+    Candidates,
+    FillingRule,
+    Offer,
+    OrganisationRule,
+    PersonRule,
+    Phase,
+    PopulationRule,
+    Rule,
+    SelectionRule,
+    Vacancy,
+    register,
+)
+from orgsim.rules.resolve import RuleReferenceError, resolve_rule
 
-#: The order of the monthly phases (MODEL.md "Monthly dynamics"), declared once.
+#: The order of the phases of one step, declared once.
 DEFAULT_PHASES: tuple[str, ...] = (
     "ageing",
     "growth",
@@ -39,8 +58,10 @@ DEFAULT_PHASES: tuple[str, ...] = (
     "promotion",
     "hiring",
 )
-#: Rules that are not phases but are consulted by them.
-COMPONENTS: tuple[str, ...] = ("organisation", "population", "selection")
+#: Rules that are not phases but are consulted by them (``acceptance`` may be None: accept all).
+COMPONENTS: tuple[str, ...] = tuple(SLOT_PROTOCOLS)
+SLOTS: tuple[str, ...] = DEFAULT_PHASES + COMPONENTS
+REQUIRED: tuple[str, ...] = ("organisation", "population", "selection", "filling")
 
 
 @dataclass(frozen=True)
@@ -50,52 +71,46 @@ class ExtraPhase:
     rule: Any
     where: Literal["before", "after"]
     anchor: str
-
-
-def make_rule(rule: Any, params: ModelParams, field: str) -> Rule:
-    """A Rule instance from an instance, a Rule subclass or a registered name."""
-    if isinstance(rule, str) and ":" in rule:
-        from orgsim.rules.loading import import_object
-
-        rule = import_object(rule, field)
-    if isinstance(rule, str):
-        if rule not in RULES:
-            raise ValueError(f"{field}: unknown rule {rule!r}; registered: {sorted(RULES)}")
-        rule = RULES[rule]
-    if isinstance(rule, type) and issubclass(rule, Rule):
-        rule = rule(getattr(params, rule.section) if rule.section else None)
-    if not isinstance(rule, Rule) or not isinstance(getattr(rule, "phase", None), str):
-        raise TypeError(
-            f"{field}: {rule!r} does not follow the rule protocol (subclass orgsim.rules.Rule "
-            "with a 'phase' name and step(model), or PersonRule with step_person)"
-        )
-    return rule
+    params: dict[str, Any] | None = None
 
 
 def build_rules(
     params: ModelParams,
     overrides: dict[str, Any] | None = None,
     extra_phases: list[ExtraPhase] | None = None,
-) -> tuple[dict[str, Rule], list[Rule]]:
-    """The components by slot and the phases in order, defaults unless overridden."""
+) -> tuple[dict[str, Rule], list[tuple[str, Phase]]]:
+    """The components by slot and the (name, rule) of each phase in order: defaults unless
+    overridden, a phase overridden with None removed."""
     overrides = overrides or {}
-    slots = DEFAULT_PHASES + COMPONENTS
-    unknown = sorted(set(overrides) - set(slots))
+    unknown = sorted(set(overrides) - set(SLOTS))
     if unknown:
-        raise ValueError(f"rules: unknown slot(s) {unknown}; slots: {', '.join(slots)}")
-    rules = {s: make_rule(overrides.get(s, s), params, f"rules.{s}") for s in slots}
-    phases = [rules[s] for s in DEFAULT_PHASES]
-    names = list(DEFAULT_PHASES)
+        raise RuleReferenceError(f"rules: unknown slot(s) {unknown}; slots: {', '.join(SLOTS)}")
+    rules: dict[str, Rule | None] = {}
+    for slot in SLOTS:
+        ref = overrides.get(slot, slot)
+        if ref is None:
+            if slot in REQUIRED:
+                raise RuleReferenceError(
+                    f"rules.{slot}: this slot cannot be removed, only replaced"
+                )
+            rules[slot] = RULES["accept-all"]() if slot == "acceptance" else None
+            continue
+        rules[slot] = resolve_rule(ref, slot, f"rules.{slot}", params)
+    phases = [(s, rules[s]) for s in DEFAULT_PHASES if rules[s] is not None]
     for i, extra in enumerate(extra_phases or []):
+        names = [n for n, _ in phases]
         if extra.anchor not in names:
-            raise ValueError(f"phases[{i}].{extra.where}: unknown phase {extra.anchor!r}; "
-                             f"phases: {', '.join(names)}")  # fmt: skip
+            raise RuleReferenceError(
+                f"phases[{i}].{extra.where}: unknown phase {extra.anchor!r}; "
+                f"phases: {', '.join(names)}"
+            )
+        rule = resolve_rule(extra.rule, "phase", f"phases[{i}].use", params, extra.params)
         at = names.index(extra.anchor) + (extra.where == "after")
-        rule = make_rule(extra.rule, params, f"phases[{i}]")
-        phases.insert(at, rule)
-        names.insert(at, rule.phase)
+        phases.insert(at, (rule.slot, rule))
     return {s: rules[s] for s in COMPONENTS}, phases
 
 
-__all__ = ["COMPONENTS", "DEFAULT_PHASES", "RULES", "ExtraPhase", "PersonRule", "Rule",
-           "build_rules", "make_rule", "register"]  # fmt: skip
+__all__ = ["COMPONENTS", "DEFAULT_PHASES", "RULES", "SLOTS", "AcceptanceRule", "Candidates",
+           "ExtraPhase", "FillingRule", "Offer", "OrganisationRule", "PersonRule", "Phase",
+           "PopulationRule", "Rule", "RuleReferenceError", "SelectionRule", "Vacancy",
+           "build_rules", "register", "resolve_rule"]  # fmt: skip

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orgsim.rules.base import Rule, register
+from orgsim.rules.base import Phase, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
 
 
 @register("ageing")
-class Ageing(Rule):
+class Ageing(Phase):
     """age += dt; tenure and time in grade += one step (months)."""
 
-    phase = "ageing"
-
     def step(self, model: OrgModel) -> None:
-        wf, occ = model.workforce, model.workforce.occupied
-        wf.age[occ] += model.dt_years
-        wf.tenure[occ] += model.step_months
-        wf.time_in_grade[occ] += model.step_months
+        people = model.people
+        active = people.active
+        people.age[active] += model.dt_years
+        people.tenure[active] += model.step_months
+        people.time_in_grade[active] += model.step_months

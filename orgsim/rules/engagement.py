@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.hierarchy import IC
+from orgsim.hierarchy import IC, MANAGER, SPECIALIST
 from orgsim.parameters import Engagement as EngagementParams
-from orgsim.rules.base import Rule, register
+from orgsim.rules.base import Phase, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
 
 
 @register("engagement")
-class Engagement(Rule):
+class Engagement(Phase):
     """e <- e* + (1 - a)^m (e - e*) + noise sqrt((1 - (1 - a)^2m) / (1 - (1 - a)^2)) z, clipped to
     0..1 (for a monthly step, m = 1: e += a (e* - e) + noise z), with the target
 
@@ -30,9 +30,11 @@ class Engagement(Rule):
     phase = "engagement"
     Params = EngagementParams
     section = "engagement"
+    levers = ("ic_ceiling_grade", "specialist_top_grade", "specialist_pay_ratio",
+              "specialist_stigma", "step_back_stigma")  # fmt: skip
 
     def step(self, model: OrgModel) -> None:
-        p, wf = self.params, model.workforce
+        p, wf = self.params, model.people
         target = self.target(model)
         keep = (1 - p.adjustment) ** model.step_months
         new = model.stream("engagement").standard_normal(len(wf))
@@ -46,23 +48,23 @@ class Engagement(Rule):
 
     def target(self, model: OrgModel) -> np.ndarray:
         """The engagement each row moves toward this step (in place on one buffer: hot path)."""
-        p, wf, pol, h = self.params, model.workforce, model.params.policy, model.hierarchy
+        p, wf, pol = self.params, model.people, model.params.policy
         t = model.manager_q()
         t -= 0.5
         t *= p.manager_weight
         t += p.baseline
         years = wf.time_in_grade / 12.0
         t -= p.stall_weight * years / (years + p.stall_years)
-        mgr = h.manager_rows
+        mgr = np.flatnonzero(wf.role == MANAGER)
         t[mgr] += p.fit_weight * (wf.motivation[mgr] - 0.5)
         d = wf.status_drive
+        spec = np.flatnonzero(wf.role == SPECIALIST)
         if pol.specialist_top_grade is None:
-            stuck = np.flatnonzero((h.role == IC) & (h.grade == pol.ic_ceiling_grade))
+            stuck = np.flatnonzero((wf.role == IC) & (wf.grade == pol.ic_ceiling_grade))
             t[stuck] -= p.ceiling_weight * d[stuck] * (1 - wf.motivation[stuck])
-        elif pol.specialist_top_grade < h.grades:
-            stuck = h.specialist_rows[h.grade[h.specialist_rows] == pol.specialist_top_grade]
+        elif pol.specialist_top_grade < model.hierarchy.grades:
+            stuck = spec[wf.grade[spec] == pol.specialist_top_grade]
             t[stuck] -= p.ceiling_weight * d[stuck]
-        spec = h.specialist_rows
         gap = 1 - pol.specialist_pay_ratio + pol.specialist_stigma
         t[spec] -= p.parity_weight * gap * d[spec]
         back = np.flatnonzero(wf.stepped_back)

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from orgsim.hierarchy import MANAGER
-from orgsim.rules.base import Rule, register
-from orgsim.rules.promotion import accepts_management
+from orgsim.rules.base import Candidates, Offer, Phase, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
@@ -17,46 +16,59 @@ MAX_ROUNDS = 20
 
 
 @register("hiring")
-class Hiring(Rule):
-    """Due vacancies (managers every step, others at reviews) get external hires drawn from the
-    workforce distributions, with no firm-specific expertise. A manager hire is drawn until the
-    candidate would accept the role (and, under 'stated-preference', says they want to lead);
-    after 20 refusals the last candidate is hired anyway, as a post cannot stay empty."""
+class Hiring(Phase):
+    """Due vacancies get external hires drawn by the population slot, with no firm-specific
+    expertise. A manager hire is drawn until the candidate would accept the post (the
+    acceptance slot; under 'stated-preference' they must also say they want to lead); after
+    20 refusals the last candidate is hired anyway, as a post cannot stay empty."""
 
-    phase = "hiring"
+    levers = ("selection",)
 
     def step(self, model: OrgModel) -> None:
-        h, wf = model.hierarchy, model.workforce
-        due = ~wf.occupied & ((h.role == MANAGER) | model.is_review_step())
-        rows = np.flatnonzero(due)
-        if rows.size == 0:
+        self.hire_into(model, self.due(model))
+
+    def step_level(self, model: OrgModel, grade: int) -> None:
+        due = self.due(model)
+        self.hire_into(model, due[model.hierarchy.grade[due] == grade])
+
+    def due(self, model: OrgModel) -> np.ndarray:
+        """Vacant positions whose kind is due to be filled this step."""
+        filling, role = model.components["filling"], model.hierarchy.role
+        vacant = np.flatnonzero(model.holder < 0)
+        due = {r: filling.due(model, r) for r in np.unique(role[vacant]).tolist()}
+        return vacant[[due[r] for r in role[vacant].tolist()]] if vacant.size else vacant
+
+    def hire_into(self, model: OrgModel, positions: np.ndarray) -> None:
+        """Draw and hire one person for each of ``positions``."""
+        if positions.size == 0:
             return
-        rng = model.stream("hiring")
-        population = model.components["population"]
-        people = population.hire(model, rng, h.grade[rows])
-        managers = np.flatnonzero(h.role[rows] == MANAGER)
+        h, rng = model.hierarchy, model.stream("hiring")
+        people = model.draw_people(rng, h.grade[positions], initial=False)
+        managers = np.flatnonzero(h.role[positions] == MANAGER)
         for _ in range(MAX_ROUNDS):
-            refused = managers[~self.would_join(model, rng, rows[managers], people, managers)]
+            refused = managers[~self.would_join(model, rng, positions[managers], people, managers)]
             if refused.size == 0:
                 break
-            redrawn = population.hire(model, rng, h.grade[rows[refused]])
+            redrawn = model.draw_people(rng, h.grade[positions[refused]], initial=False)
             for name, values in redrawn.items():
                 people[name][refused] = values
             managers = refused
-        model.hire(rows, people)
+        model.hire(positions, people)
 
     def would_join(
-        self, model: OrgModel, rng: np.random.Generator, rows: np.ndarray, people: dict, idx
+        self, model: OrgModel, rng: np.random.Generator, positions: np.ndarray, people: dict, idx
     ) -> np.ndarray:
-        """Whether the external candidates ``people[idx]`` for manager ``rows`` would join."""
-        noise = model.params.promotion.acceptance_noise * rng.standard_normal(len(rows))
-        ok = accepts_management(
-            model,
-            people["status_drive"][idx],
-            people["motivation"][idx],
-            model.hierarchy.grade[rows],
-            noise,
-        )
+        """Whether the outside candidates ``people[idx]`` for manager ``positions`` would join
+        (one offer per grade, as an offer is for one grade)."""
+        noise = rng.standard_normal(len(idx))
+        grades = model.hierarchy.grade[positions]
+        acceptance = model.components["acceptance"]
+        ok = np.empty(len(idx), dtype=bool)
+        for g in np.unique(grades).tolist():
+            at = grades == g
+            drawn = {k: np.asarray(v)[idx[at]] for k, v in people.items()}
+            offer = Offer(g, MANAGER, Candidates(model, drawn=drawn), noise[at], outside=True)
+            ok[at] = acceptance.accepts(model, offer)
         if model.params.policy.selection == "stated-preference":
             ok &= people["stated_preference"][idx] > 0.5
         return ok

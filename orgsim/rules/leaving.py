@@ -6,44 +6,49 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from orgsim.measures import skill_percentile
 from orgsim.parameters import Leaving as LeavingParams
-from orgsim.rules.base import Rule, register
+from orgsim.rules.base import Phase, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
 
 
-def skill_percentile(skill: np.ndarray, occupied: np.ndarray, bins: int = 1000) -> np.ndarray:
-    """Each row's skill rank among the employed, 0..1, from a 1,000-bin histogram (O(n))."""
-    idx = np.minimum((np.nan_to_num(skill) * bins).astype(np.int64), bins - 1)
-    counts = np.bincount(idx[occupied], minlength=bins)
-    below = np.cumsum(counts) - counts / 2  # mid-rank within the bin
-    return below[idx] / max(int(occupied.sum()), 1)
-
-
 @register("leaving")
-class Leaving(Rule):
+class Leaving(Phase):
     """h = 1 - (1 - b)^(months) with b = base * exp(s_e (e_ref - e)) * exp(s_k (pct - 0.5)).
 
-    Retirement at the age limit. Every position draws a uniform each step, vacant or not, so
+    Retirement at the age limit. Every row draws a uniform each step, free or not, so
     replications of different policies share their random numbers row by row.
     """
 
-    phase = "leaving"
     Params = LeavingParams
     section = "leaving"
 
+    def __init__(self, params=None) -> None:
+        super().__init__(params)
+        self._u: tuple[int, np.ndarray] | None = None
+
     def step(self, model: OrgModel) -> None:
-        p, wf = self.params, model.workforce
-        occ = wf.occupied
-        u = model.stream("leaving").random(len(wf))
-        pct = skill_percentile(wf.skill, occ)
+        self.leave(model, model.people.active)
+
+    def step_level(self, model: OrgModel, grade: int) -> None:
+        self.leave(model, model.people.grade == grade)
+
+    def leave(self, model: OrgModel, among: np.ndarray) -> None:
+        """Exits and retirements among the rows in the mask ``among``."""
+        p, people = self.params, model.people
+        if self._u is None or self._u[0] != model.month:  # one draw per row per step
+            self._u = (model.month, model.stream("leaving").random(len(people)))
+        u = self._u[1]
+        pct = skill_percentile(people.skill, people.active)
         monthly = p.base_monthly_exit * np.exp(
-            p.engagement_sensitivity * (p.reference_engagement - wf.engagement)
+            p.engagement_sensitivity * (p.reference_engagement - people.engagement)
             + p.skill_sensitivity * (pct - 0.5)
         )
         hazard = 1 - (1 - np.minimum(monthly, 1.0)) ** model.step_months
-        retire = occ & (wf.age >= p.retirement_age)
-        quit_ = occ & ~retire & (u < hazard)
-        model.remove_people(np.flatnonzero(quit_), "exit", top_quartile=pct >= 0.75)
-        model.remove_people(np.flatnonzero(retire), "retirement")
+        among = among & people.active
+        retire = among & (people.age >= p.retirement_age)
+        quit_ = among & ~retire & (u < hazard)
+        model.remove_people(people.uid[quit_], "voluntary")
+        model.remove_people(people.uid[retire], "retirement")

@@ -2,33 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from orgsim.population import draw_initial_workforce, draw_people
-from orgsim.rules.base import Rule, register
+from orgsim.rules.base import PopulationRule, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
 
 
 @register("population")
-class Population(Rule):
-    """People drawn from the workforce distributions (orgsim.population), plus every
-    attribute an extension registered with ``model.add_attribute``."""
+class Population(PopulationRule):
+    """People drawn from the workforce distributions (orgsim.population)."""
 
-    phase = "population"
+    #: The attributes this rule draws; a custom population that leaves one out gets these.
+    SUPPLIES: ClassVar[tuple[str, ...]] = (
+        "skill", "firm_expertise", "aptitude", "motivation", "status_drive", "preference_z",
+        "stated_preference", "engagement", "age", "tenure", "time_in_grade",
+    )  # fmt: skip
+
+    def draw(self, model: OrgModel, rng: np.random.Generator, grades: np.ndarray, initial: bool):
+        """The starting workforce's attributes (``initial``) or hires'."""
+        wf = model.params.workforce
+        if initial:
+            return draw_initial_workforce(rng, grades, wf, model.params.growth.firm_expertise_years)
+        return draw_people(rng, grades, wf)
 
     def initial(self, model: OrgModel, rng: np.random.Generator, grades: np.ndarray) -> dict:
         """Attributes of the workforce found at month 0, for positions of ``grades``."""
-        people = draw_initial_workforce(
-            rng, grades, model.params.workforce, model.params.growth.firm_expertise_years
-        )
-        return people | model.draw_extra_attributes(rng, grades)
+        return self.draw(model, rng, grades, initial=True)
 
     def hire(self, model: OrgModel, rng: np.random.Generator, grades: np.ndarray) -> dict:
         """Attributes of external hires into positions of ``grades``."""
-        return draw_people(rng, grades, model.params.workforce) | model.draw_extra_attributes(
-            rng, grades
-        )
+        return self.draw(model, rng, grades, initial=False)

@@ -1,4 +1,4 @@
-"""Slot 'selection': who is considered for a manager vacancy, and in what order."""
+"""Slot 'selection': who is chosen for a vacancy, for managers, specialists and ICs."""
 
 from __future__ import annotations
 
@@ -6,33 +6,43 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.rules.base import Rule, register
+from orgsim.hierarchy import MANAGER
+from orgsim.rules.base import SelectionRule, Vacancy, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
 
 
 @register("selection")
-class PolicySelection(Rule):
-    """The policy's selection rule: 'top-performer' ranks by observed technical performance;
-    'assessed-aptitude' by aptitude + assessment noise; 'stated-preference' the same among
-    those whose stated preference exceeds 0.5; 'random' in random order."""
+class PolicySelection(SelectionRule):
+    """Specialist and IC posts go to the best observed technical performer. Manager posts
+    follow the policy's selection lever: 'top-performer' ranks by observed technical
+    performance; 'assessed-aptitude' by aptitude + assessment noise; 'stated-preference' the
+    same among those whose stated preference exceeds 0.5; 'random' in random order."""
 
-    phase = "selection"
+    levers = ("selection", "assessment_noise")
 
-    def rank(self, model: OrgModel, rows: np.ndarray, draws: dict, needed: int) -> np.ndarray:
-        """The best ``needed`` of ``rows`` (candidates who would accept), best first; fewer if
-        fewer are considered. Only the order of the first ``needed`` matters."""
-        pol, wf = model.params.policy, model.workforce
-        if pol.selection == "top-performer":
+    def select(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
+        pol, p, rows, draws = model.params.policy, model.people, vacancy.candidates, vacancy.draws
+        if vacancy.role != MANAGER or pol.selection == "top-performer":
             key = draws["performance"][rows]
         elif pol.selection == "random":
             key = draws["lottery"][rows]
         else:
-            key = wf.aptitude[rows] + pol.assessment_noise * draws["assessment"][rows]
+            key = p.aptitude[rows] + pol.assessment_noise * draws["assessment"][rows]
             if pol.selection == "stated-preference":
-                key = np.where(wf.stated_preference[rows] > 0.5, key, -np.inf)
-        return best_first(rows, key, needed)
+                key = np.where(p.stated_preference[rows] > 0.5, key, -np.inf)
+        return best_first(rows, key, vacancy.needed)
+
+
+@register("worst")
+class WorstFirst(SelectionRule):
+    """Every post goes to the worst observed technical performer (a strategy of Pluchino,
+    Rapisarda & Garofalo 2010)."""
+
+    def select(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
+        rows = vacancy.candidates
+        return best_first(rows, -vacancy.draws["performance"][rows], vacancy.needed)
 
 
 def best_first(rows: np.ndarray, key: np.ndarray, needed: int) -> np.ndarray:

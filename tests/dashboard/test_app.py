@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
-from orgsim.metrics import KEY_MEASURES
+from orgsim.measures import KEY_MEASURES
 from orgsim.results import load
 
 pytestmark = pytest.mark.browser

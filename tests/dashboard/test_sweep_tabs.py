@@ -10,7 +10,7 @@ import pytest
 from dashboard import ids
 from dashboard.callbacks import describe
 from dashboard.data import Experiment
-from orgsim.metrics import KEY_MEASURES, MEASURES
+from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.overview import SAME_VERDICT, rules_text
 from orgsim.results import load
 

@@ -1,0 +1,499 @@
+"""Measures as data: each declares name, label, unit, direction and summary, and is computed
+from the model's state and the events since the last recording.
+
+The built-in measures (``MEASURES``) are made exactly like a researcher's: a ``Measure`` with a
+``compute(model)`` function. A measure may take parameters (``Params``, bound with
+``with_params``). ``summary`` says how a run is summarised: ``final``, ``final_year_mean``,
+``max`` or ``mean_last:K`` (the mean of the last K recorded steps).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST
+
+if TYPE_CHECKING:
+    from orgsim.model import OrgModel
+
+SUMMARIES = ("final", "final_year_mean", "max", "mean_last:K")
+_LEGACY = {"final_year": "final_year_mean"}  # the 0.1 name, still read from old results
+
+
+def normalise_summary(summary: str | dict[str, int]) -> str:
+    """'final', 'final_year_mean', 'max' or 'mean_last:K' from a string or {mean_last: K}."""
+    if isinstance(summary, dict) and set(summary) == {"mean_last"}:
+        summary = f"mean_last:{int(summary['mean_last'])}"
+    summary = _LEGACY.get(summary, summary) if isinstance(summary, str) else summary
+    if not isinstance(summary, str) or not (
+        summary in SUMMARIES[:3] or re.fullmatch(r"mean_last:[1-9]\d*", summary)
+    ):
+        raise ValueError(f"summary {summary!r}: use one of {', '.join(SUMMARIES)}")
+    return summary
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: metadata, how a run is summarised, and ``compute(model) -> float`` (or
+    ``compute(model, params)`` for a measure with ``Params``)."""
+
+    name: str
+    label: str
+    unit: str
+    better: Literal["higher", "lower", "neither"] = "neither"
+    summary: str = "final_year_mean"
+    compute: Callable[..., float] | None = None
+    Params: type[BaseModel] | None = None
+    params: BaseModel | None = field(default=None, compare=False)
+    needs_events: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", normalise_summary(self.summary))
+        if self.Params is not None and self.params is None:
+            object.__setattr__(self, "params", self.Params())
+
+    def with_params(self, values: dict[str, Any], name: str | None = None) -> Measure:
+        """A copy with these parameters (checked by ``Params``), optionally renamed."""
+        if self.Params is None:
+            raise TypeError(f"measure {self.name!r} takes no parameters")
+        return replace(self, name=name or self.name, params=self.Params.model_validate(values))
+
+    def value(self, model: OrgModel) -> float:
+        """The measure now."""
+        if self.Params is not None:
+            return self.compute(model, self.params)
+        return self.compute(model)
+
+    def summarise(self, values: pd.Series, step_months: int) -> float:
+        """One run's summary of the recorded values."""
+        if values.empty:
+            return float("nan")
+        if self.summary == "final":
+            return float(values.iloc[-1])
+        if self.summary == "max":
+            return float(values.max())
+        k = max(12 // step_months, 1) if self.summary == "final_year_mean" else None
+        k = k or int(self.summary.split(":")[1])
+        return float(values.tail(k).mean())
+
+    def describe(self) -> dict[str, str]:
+        """Metadata for the results manifest."""
+        return {"label": self.label, "unit": self.unit, "better": self.better,
+                "summary": self.summary}  # fmt: skip
+
+
+# --- shared per-recording quantities -----------------------------------------------------------
+def skill_percentile(skill: np.ndarray, active: np.ndarray, bins: int = 1000) -> np.ndarray:
+    """Each row's skill rank among the employed, 0..1, from a 1,000-bin histogram (O(n))."""
+    idx = np.minimum((np.nan_to_num(skill) * bins).astype(np.int64), bins - 1)
+    counts = np.bincount(idx[active], minlength=bins)
+    below = np.cumsum(counts) - counts / 2  # mid-rank within the bin
+    return below[idx] / max(int(active.sum()), 1)
+
+
+def team_output_by_member(model: OrgModel) -> np.ndarray:
+    """Output of each practitioner row: expertise (0.5 + 0.5 e) (0.5 + q_manager); 0 otherwise."""
+    p = model.people
+    practises = (p.role >= 0) & (p.role != MANAGER)
+    out = model.expertise() * (0.5 + 0.5 * p.engagement) * (0.5 + model.manager_q())
+    return np.where(practises, out, 0.0)
+
+
+def practitioner_team_output(model: OrgModel, output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per manager *position*: team output per practitioner position reporting to it, and the
+    number of those positions (0 for a manager whose reports are all managers)."""
+    h, p = model.hierarchy, model.people
+    led = (h.manager >= 0) & (h.role != MANAGER)
+    n = h.size
+    team_n = np.bincount(h.manager[led], minlength=n)
+    by_position = np.zeros(n)
+    held = p.position >= 0
+    by_position[p.position[held]] = output[held]
+    team_sum = np.bincount(h.manager[led], weights=by_position[led], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return team_sum / team_n, team_n
+
+
+def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10) -> float:
+    """Correlation, over managers promoted in this run and in post 12+ months who lead
+    practitioners, of their pre-promotion performance with their team's output per
+    practitioner position."""
+    p = model.people
+    team_mean, team_n = practitioner_team_output(model, output)
+    seasoned = (p.promoted_month >= 0) & (model.month - p.promoted_month >= 12)
+    rows = np.flatnonzero(seasoned & (p.role == MANAGER))
+    rows = rows[team_n[p.position[rows]] > 0]
+    if rows.size < min_managers:
+        return float("nan")
+    team = team_mean[p.position[rows]]
+    return float(np.corrcoef(p.pre_promotion_performance[rows], team)[0, 1])
+
+
+class Snapshot:
+    """What several built-in measures share at one recording, each computed on first use."""
+
+    def __init__(self, model: OrgModel, layout: Layout) -> None:
+        self.model, self.layout = model, layout
+
+    @cached_property
+    def cells(self) -> Cells:
+        return Cells.of(self.model, self.layout)
+
+    @cached_property
+    def headcount(self) -> int:
+        return max(int(self.cells.count.sum()), 1)
+
+    @cached_property
+    def per_year(self) -> float:
+        return 12 / self.model.step_months
+
+    @cached_property
+    def output(self) -> np.ndarray:
+        return team_output_by_member(self.model)
+
+    @cached_property
+    def practitioner_positions(self) -> int:
+        return max(int((self.model.hierarchy.role != MANAGER).sum()), 1)
+
+    @cached_property
+    def leavers(self) -> dict[str, np.ndarray]:
+        return self.model.events.recent("voluntary")
+
+    @cached_property
+    def moves(self) -> dict[str, np.ndarray]:
+        return self.model.events.recent("promotion")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The chart's (grade, role) cells: which cell each (grade, role) is, and positions per cell."""
+
+    size: int
+    cell_role: np.ndarray
+    cell_grade: np.ndarray
+    positions: np.ndarray
+    top: int
+
+    @staticmethod
+    def of(model: OrgModel) -> Layout:
+        h = model.hierarchy
+        top = int(h.grade.max())
+        size = top * 3
+        cell = (h.grade.astype(np.int64) - 1) * 3 + h.role
+        return Layout(size, np.arange(size) % 3, np.arange(size) // 3 + 1,
+                      np.bincount(cell, minlength=size), top)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Sums per (grade, role) cell for one recording: the measures by role and grade and the
+    structure table all come from these few bincounts."""
+
+    positions: np.ndarray
+    count: np.ndarray
+    engagement: np.ndarray
+    engaged: np.ndarray
+    reluctant: np.ndarray
+    skill: np.ndarray
+
+    @staticmethod
+    def of(model: OrgModel, layout: Layout) -> Cells:
+        """The cell sums of the model now."""
+        p, params = model.people, model.params
+        active = p.active
+        c = (p.grade[active].astype(np.int64) - 1) * 3 + p.role[active]
+
+        def total(weights: np.ndarray | None = None) -> np.ndarray:
+            return np.bincount(c, weights=weights, minlength=layout.size)
+
+        e = p.engagement[active]
+        return Cells(
+            positions=layout.positions,
+            count=total(),
+            engagement=total(e),
+            engaged=total(e >= params.engagement.engaged_threshold),
+            reluctant=total(p.motivation[active] < params.promotion.reluctance_threshold),
+            skill=total(p.skill[active]),
+        )
+
+    def mean(self, values: np.ndarray, mask: np.ndarray) -> float:
+        """Sum of ``values`` over the cells in ``mask``, per person in them."""
+        n = self.count[mask].sum()
+        return float(values[mask].sum() / n) if n else float("nan")
+
+
+def _now(model: OrgModel) -> Snapshot:
+    return model.recorder.snapshot
+
+
+def _role_engagement(role: int) -> Callable[[OrgModel], float]:
+    def compute(model: OrgModel) -> float:
+        s = _now(model)
+        return s.cells.mean(s.cells.engagement, s.layout.cell_role == role)
+
+    return compute
+
+
+def _middle_manager_engagement(model: OrgModel) -> float:
+    s = _now(model)
+    lay = s.layout
+    return s.cells.mean(s.cells.engagement, (lay.cell_role == MANAGER) & (lay.cell_grade < lay.top))
+
+
+def _reluctant_share(model: OrgModel) -> float:
+    s = _now(model)
+    mgr = s.layout.cell_role == MANAGER
+    return float(s.cells.reluctant[mgr].sum() / max(s.cells.count[mgr].sum(), 1))
+
+
+def _new_manager_reluctant_share(model: OrgModel) -> float:
+    p, m = model.people, model.month
+    recent = (p.role == MANAGER) & (
+        ((p.promoted_month >= 0) & (p.promoted_month >= m - 24))
+        | ((p.hire_month > 0) & (p.hire_month >= m - 24))
+    )
+    if not recent.any():
+        return float("nan")
+    return float((p.motivation[recent] < model.params.promotion.reluctance_threshold).mean())
+
+
+def _reluctant_manager_turnover(model: OrgModel) -> float:
+    """Reluctant managers who resigned, per reluctant manager (those now + those who left)."""
+    s, tau = _now(model), model.params.promotion.reluctance_threshold
+    left = s.leavers
+    gone = int(
+        (
+            (left.get("from_role", np.empty(0)) == MANAGER)
+            & (left.get("motivation", np.empty(0)) < tau)
+        ).sum()
+    )  # noqa: E501
+    now = int(s.cells.reluctant[s.layout.cell_role == MANAGER].sum())
+    return gone / max(now + gone, 1) * s.per_year
+
+
+def _manager_quality(model: OrgModel) -> float:
+    q = model.people.manager_quality[model.people.role == MANAGER]
+    return float(np.nanmean(q)) if np.isfinite(q).any() else float("nan")
+
+
+def _technical_capability(model: OrgModel) -> float:
+    p = model.people
+    practises = (p.role >= 0) & (p.role != MANAGER)
+    return float(model.expertise()[practises].sum() / _now(model).practitioner_positions)
+
+
+def _pay_bill(model: OrgModel) -> float:
+    s, p = _now(model), model.params
+    pay = p.organisation.pay_step ** (s.layout.cell_grade - 1.0)
+    pay = np.where(s.layout.cell_role == SPECIALIST, pay * p.policy.specialist_pay_ratio, pay)
+    return float((pay * s.cells.count).sum() * 12)
+
+
+def _events_per_year(kind: str) -> Callable[[OrgModel], float]:
+    def compute(model: OrgModel) -> float:
+        return model.events.count(kind) * _now(model).per_year
+
+    return compute
+
+
+def _moves_into(role: int) -> Callable[[OrgModel], float]:
+    def compute(model: OrgModel) -> float:
+        s = _now(model)
+        moved = s.moves
+        if moved["person_id"].size == 0:
+            return 0.0
+        return float(((moved["to_role"] == role) & (moved["from_role"] != role)).sum()) * s.per_year
+
+    return compute
+
+
+def _turnover(model: OrgModel) -> float:
+    s = _now(model)
+    return s.leavers["person_id"].size / s.headcount * s.per_year
+
+
+def _regretted(model: OrgModel) -> float:
+    s = _now(model)
+    top = s.leavers.get("top_quartile", np.empty(0))
+    return float(np.sum(top == 1)) / max(s.headcount / 4, 1) * s.per_year
+
+
+def _walked_out(model: OrgModel) -> float:
+    s = _now(model)
+    return float(np.sum(s.leavers.get("expertise", 0.0))) / s.headcount * 100 * s.per_year
+
+
+def _coaching_cost(model: OrgModel) -> float:
+    cost = model.params.policy.coaching_cost
+    return model.events.count("coached") * cost * _now(model).per_year
+
+
+_M = Measure
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in [
+        _M("engagement", "Mean engagement", "0..1", "higher",
+           compute=lambda m: float(_now(m).cells.engagement.sum() / _now(m).headcount)),
+        _M("engaged_share", "Share engaged (Gallup 'engaged')", "share", "higher",
+           compute=lambda m: float(_now(m).cells.engaged.sum() / _now(m).headcount)),
+        _M("engagement_ic", "Engagement of individual contributors", "0..1", "higher",
+           compute=_role_engagement(IC)),
+        _M("engagement_specialist", "Engagement of specialists", "0..1", "higher",
+           compute=_role_engagement(SPECIALIST)),
+        _M("engagement_manager", "Engagement of managers", "0..1", "higher",
+           compute=_role_engagement(MANAGER)),
+        _M("middle_manager_engagement", "Engagement of managers below the top grade", "0..1",
+           "higher", compute=_middle_manager_engagement),
+        _M("voluntary_turnover", "Voluntary turnover", "share per year", "lower",
+           compute=_turnover, needs_events=True),
+        _M("regretted_turnover", "Turnover of the top skill quartile", "share per year",
+           "lower", compute=_regretted, needs_events=True),
+        _M("reluctant_manager_turnover", "Turnover of reluctant managers", "share per year",
+           "neither", compute=_reluctant_manager_turnover, needs_events=True),
+        _M("reluctant_manager_share", "Managers who do not want to lead", "share", "lower",
+           compute=_reluctant_share),
+        _M("new_manager_reluctant_share",
+           "Managers appointed in the last 2 years who do not want to lead", "share", "lower",
+           compute=_new_manager_reluctant_share),
+        _M("manager_quality", "Mean manager quality", "0..1", "higher",
+           compute=_manager_quality),
+        _M("expertise_walked_out", "Expertise that walked out",
+           "expertise per 100 staff per year", "lower", compute=_walked_out, needs_events=True),
+        _M("expertise_idle_in_management", "Technical skill idled in management roles",
+           "share of all skill", "lower",
+           compute=lambda m: float(_now(m).cells.skill[_now(m).layout.cell_role == MANAGER].sum()
+                                   / max(_now(m).cells.skill.sum(), 1e-12))),
+        _M("technical_capability", "Working technical capability", "expertise per position",
+           "higher", compute=_technical_capability),
+        _M("team_output", "Team output", "output per practitioner position", "higher",
+           compute=lambda m: float(_now(m).output.sum() / _now(m).practitioner_positions)),
+        _M("peter_signature", "Pre-promotion performance vs later team output", "correlation",
+           "neither", "final", compute=lambda m: peter_signature(m, _now(m).output)),
+        _M("headcount", "People employed", "people", "neither",
+           compute=lambda m: float(_now(m).cells.count.sum())),
+        _M("vacancies", "Vacant positions", "positions", "lower",
+           compute=lambda m: float(_now(m).layout.positions.sum() - _now(m).cells.count.sum())),
+        _M("hires", "External hires", "people per year",
+           compute=_events_per_year("hire"), needs_events=True),
+        _M("exits", "Voluntary exits", "people per year", "lower",
+           compute=_events_per_year("voluntary"), needs_events=True),
+        _M("retirements", "Retirements", "people per year",
+           compute=_events_per_year("retirement"), needs_events=True),
+        _M("promotions_to_manager", "Promotions into management", "people per year",
+           compute=_moves_into(MANAGER), needs_events=True),
+        _M("promotions_to_specialist", "Moves onto the specialist ladder", "people per year",
+           compute=_moves_into(SPECIALIST), needs_events=True),
+        _M("step_backs", "Step-backs from management", "people per year",
+           compute=_events_per_year("step_back"), needs_events=True),
+        _M("pay_bill", "Pay bill", "grade-1 monthly salaries per year", "lower",
+           compute=_pay_bill),
+        _M("coaching_cost", "Coaching cost", "grade-1 monthly salaries per year", "lower",
+           compute=_coaching_cost, needs_events=True),
+    ]
+}  # fmt: skip
+
+#: The measures a strategist reads first (tables, overview cards, the report).
+KEY_MEASURES = (
+    "engagement",
+    "middle_manager_engagement",
+    "voluntary_turnover",
+    "regretted_turnover",
+    "reluctant_manager_share",
+    "expertise_walked_out",
+    "expertise_idle_in_management",
+    "technical_capability",
+    "team_output",
+    "peter_signature",
+)
+
+
+def select_measures(builtin: str | list[str], extra: Iterable[Measure] = ()) -> list[Measure]:
+    """The built-in measures chosen ('all', 'none' or a list of names) plus ``extra``."""
+    if builtin == "all":
+        chosen = list(MEASURES.values())
+    elif builtin == "none":
+        chosen = []
+    else:
+        unknown = [n for n in builtin if n not in MEASURES]
+        if unknown:
+            raise ValueError(
+                f"builtin_measures: unknown measure(s) {unknown}; built-in: {', '.join(MEASURES)}"
+            )
+        chosen = [MEASURES[n] for n in builtin]
+    out = {m.name: m for m in chosen}
+    for m in extra:
+        if m.name in out:
+            raise ValueError(f"measures: {m.name!r} is recorded twice (a built-in has that name)")
+        out[m.name] = m
+    return list(out.values())
+
+
+class Recorder:
+    """Records the chosen measures and the per-cell sums; DataFrames on demand."""
+
+    def __init__(self, measures: list[Measure], model: OrgModel) -> None:
+        self.measures = {m.name: m for m in measures}
+        if model.events.keep == "none":
+            needing = [m.name for m in measures if m.needs_events]
+            if needing:
+                raise ValueError(
+                    f"run.events: none, but these measures need events: {', '.join(needing)}; "
+                    "use run.events: summary (counts only) or leave them out"
+                )
+        self._layout = Layout.of(model)
+        self._rows: list[dict[str, float]] = []
+        self._cells: list[tuple[int, Cells]] = []
+        self.snapshot: Snapshot | None = None
+
+    def record(self, model: OrgModel) -> None:
+        """Append the measures and cell sums now; then the events read are marked as read."""
+        self.snapshot = Snapshot(model, self._layout)
+        row = {"month": model.month}
+        for name, m in self.measures.items():
+            value = m.value(model)
+            if not isinstance(value, int | float | np.number) or isinstance(value, bool):
+                raise TypeError(f"measure {name!r} returned {type(value).__name__}, not a number")
+            row[name] = float(value)
+        self._rows.append(row)
+        self._cells.append((model.month, self.snapshot.cells))
+        self.snapshot = None
+        model.events.mark()
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per recorded step, one column per measure."""
+        return pd.DataFrame(self._rows, columns=["month", *self.measures])
+
+    def structure_frame(self) -> pd.DataFrame:
+        """Headcount, mean engagement and reluctant count per step, grade and role."""
+        lay = self._layout
+        months = np.array([m for m, _ in self._cells], dtype=np.int32)
+
+        def stack(name: str) -> np.ndarray:
+            return np.stack([getattr(c, name) for _, c in self._cells])
+
+        positions, count, engagement = stack("positions"), stack("count"), stack("engagement")
+        keep = (positions > 0).ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_eng = engagement / count
+        return pd.DataFrame({
+            "month": np.repeat(months, lay.size)[keep],
+            "grade": np.tile(lay.cell_grade, len(months))[keep],
+            "role": np.tile(np.array(ROLE_NAMES)[lay.cell_role], len(months))[keep],
+            "positions": positions.ravel()[keep],
+            "headcount": count.ravel()[keep],
+            "engagement": mean_eng.ravel()[keep],
+            "reluctant": stack("reluctant").ravel()[keep].astype(np.int64),
+        })  # fmt: skip
+
+    def summary(self, step_months: int) -> dict[str, float]:
+        """Each measure summarised as it declares."""
+        ts = self.timeseries()
+        return {n: m.summarise(ts[n], step_months) for n, m in self.measures.items()}

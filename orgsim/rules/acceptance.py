@@ -1,0 +1,51 @@
+"""Slot 'acceptance': whether a candidate takes the post offered."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from orgsim.hierarchy import MANAGER
+from orgsim.parameters import Promotion as PromotionParams
+from orgsim.rules.base import AcceptanceRule, Offer, register
+
+if TYPE_CHECKING:
+    from orgsim.model import OrgModel
+
+
+@register("acceptance")
+class WeighedAcceptance(AcceptanceRule):
+    """A manager post is taken if U_manage > U_alt, with
+
+    U_manage = w d + (motivation - tau) + sigma z, and U_alt = w d ratio (1 - stigma) for a
+    candidate who could take the specialist ladder instead (not a serving manager or an
+    outsider) where it reaches the post's grade, else 0 (staying put). Specialist and IC posts
+    are always taken.
+    """
+
+    Params = PromotionParams
+    section = "promotion"
+    levers = ("specialist_top_grade", "specialist_pay_ratio", "specialist_stigma")
+
+    def accepts(self, model: OrgModel, offer: Offer) -> np.ndarray:
+        p, pol, who = self.params, model.params.policy, offer.people
+        if offer.role != MANAGER:
+            return np.ones(len(who), dtype=bool)
+        d = who["status_drive"]
+        u_manage = p.status_weight * d + who["motivation"] - p.reluctance_threshold
+        u_manage += p.acceptance_noise * offer.noise
+        u_alt = np.zeros_like(u_manage)
+        if pol.specialist_top_grade is not None and not offer.outside:
+            value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
+            reaches = (offer.grade <= pol.specialist_top_grade) & offer.can_specialise
+            u_alt = np.where(reaches, p.status_weight * d * value, 0.0)
+        return u_manage > u_alt
+
+
+@register("accept-all")
+class AcceptAll(AcceptanceRule):
+    """Every candidate takes every post offered (as in models where people are simply moved)."""
+
+    def accepts(self, model: OrgModel, offer: Offer) -> np.ndarray:
+        return np.ones(len(offer.people), dtype=bool)
