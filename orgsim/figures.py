@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from orgsim.events import EVENT_KINDS, exit_kinds
 from orgsim.measures import Measure
 from orgsim.overview import fmt, interval
 from orgsim.results import mean_ci
@@ -223,7 +224,13 @@ def reluctant_figure(snapshot: pd.DataFrame, colours: dict[str, str], year: floa
 SOURCES = {"hired": "Hired from outside", "ic": "IC", "specialist": "Specialist",
            "manager": "Manager"}  # fmt: skip
 TARGETS = {"ic": "To IC", "specialist": "To specialist", "manager": "To manager",
-           "exit": "Left (voluntary)", "retirement": "Retired"}  # fmt: skip
+           "voluntary": "Left (voluntary)", "retirement": "Retired",
+           "dismissal": "Dismissed"}  # fmt: skip
+
+
+def _is_exit(kind: pd.Series, to_role: pd.Series) -> pd.Series:
+    """Exit events: registered exit kinds, and unknown kinds (a researcher's) with no new role."""
+    return kind.isin(exit_kinds()) | (~kind.isin(list(EVENT_KINDS)) & to_role.isna())
 
 
 def flow_links(events: pd.DataFrame, policy: str, years: float, replications: int) -> pd.DataFrame:
@@ -235,7 +242,7 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
     e = events[events["policy"] == policy]
     kind = e["event"].astype(str)
     src = e["from_role"].astype(object).where(kind != "hire", "hired")
-    tgt = e["to_role"].astype(object).where(~kind.isin(["exit", "retirement"]), kind)
+    tgt = e["to_role"].astype(object).where(~_is_exit(kind, e["to_role"]), kind)
     moves = pd.DataFrame({"source": src, "target": tgt}).dropna()
     moves = moves[moves["source"] != moves["target"]]
     counts = moves.value_counts().rename("value").reset_index()
@@ -245,10 +252,11 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
 
 def flows_figure(links: pd.DataFrame, policy: str, colour: str) -> go.Figure:
     """A Sankey of career moves per year for one policy, from ``flow_links``."""
-    labels = [*SOURCES.values(), *TARGETS.values()]
+    targets = TARGETS | {t: f"Left ({t})" for t in links["target"] if t not in TARGETS}
+    labels = [*SOURCES.values(), *targets.values()]
     index = {("s", k): i for i, k in enumerate(SOURCES)}
-    index |= {("t", k): len(SOURCES) + i for i, k in enumerate(TARGETS)}
-    links = links[links["source"].isin(SOURCES) & links["target"].isin(TARGETS)]
+    index |= {("t", k): len(SOURCES) + i for i, k in enumerate(targets)}
+    links = links[links["source"].isin(SOURCES) & links["target"].isin(targets)]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",

@@ -43,7 +43,9 @@ def normalise_summary(summary: str | dict[str, int]) -> str:
 @dataclass(frozen=True)
 class Measure:
     """One measure: metadata, how a run is summarised, and ``compute(model) -> float`` (or
-    ``compute(model, params)`` for a measure with ``Params``)."""
+    ``compute(model, params)`` for a measure with ``Params``). Every measure sees the events
+    since the last recording; one that reads older events (``model.events_frame``) sets
+    ``needs_event_history``, and fails clearly in a run that keeps no events."""
 
     name: str
     label: str
@@ -53,7 +55,7 @@ class Measure:
     compute: Callable[..., float] | None = None
     Params: type[BaseModel] | None = None
     params: BaseModel | None = field(default=None, compare=False)
-    needs_events: bool = False
+    needs_event_history: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", normalise_summary(self.summary))
@@ -274,7 +276,7 @@ def _reluctant_manager_turnover(model: OrgModel) -> float:
             (left.get("from_role", np.empty(0)) == MANAGER)
             & (left.get("motivation", np.empty(0)) < tau)
         ).sum()
-    )  # noqa: E501
+    )
     now = int(s.cells.reluctant[s.layout.cell_role == MANAGER].sum())
     return gone / max(now + gone, 1) * s.per_year
 
@@ -353,11 +355,11 @@ MEASURES: dict[str, Measure] = {
         _M("middle_manager_engagement", "Engagement of managers below the top grade", "0..1",
            "higher", compute=_middle_manager_engagement),
         _M("voluntary_turnover", "Voluntary turnover", "share per year", "lower",
-           compute=_turnover, needs_events=True),
+           compute=_turnover),
         _M("regretted_turnover", "Turnover of the top skill quartile", "share per year",
-           "lower", compute=_regretted, needs_events=True),
+           "lower", compute=_regretted),
         _M("reluctant_manager_turnover", "Turnover of reluctant managers", "share per year",
-           "neither", compute=_reluctant_manager_turnover, needs_events=True),
+           "neither", compute=_reluctant_manager_turnover),
         _M("reluctant_manager_share", "Managers who do not want to lead", "share", "lower",
            compute=_reluctant_share),
         _M("new_manager_reluctant_share",
@@ -366,7 +368,7 @@ MEASURES: dict[str, Measure] = {
         _M("manager_quality", "Mean manager quality", "0..1", "higher",
            compute=_manager_quality),
         _M("expertise_walked_out", "Expertise that walked out",
-           "expertise per 100 staff per year", "lower", compute=_walked_out, needs_events=True),
+           "expertise per 100 staff per year", "lower", compute=_walked_out),
         _M("expertise_idle_in_management", "Technical skill idled in management roles",
            "share of all skill", "lower",
            compute=lambda m: float(_now(m).cells.skill[_now(m).layout.cell_role == MANAGER].sum()
@@ -382,21 +384,21 @@ MEASURES: dict[str, Measure] = {
         _M("vacancies", "Vacant positions", "positions", "lower",
            compute=lambda m: float(_now(m).layout.positions.sum() - _now(m).cells.count.sum())),
         _M("hires", "External hires", "people per year",
-           compute=_events_per_year("hire"), needs_events=True),
+           compute=_events_per_year("hire")),
         _M("exits", "Voluntary exits", "people per year", "lower",
-           compute=_events_per_year("voluntary"), needs_events=True),
+           compute=_events_per_year("voluntary")),
         _M("retirements", "Retirements", "people per year",
-           compute=_events_per_year("retirement"), needs_events=True),
+           compute=_events_per_year("retirement")),
         _M("promotions_to_manager", "Promotions into management", "people per year",
-           compute=_moves_into(MANAGER), needs_events=True),
+           compute=_moves_into(MANAGER)),
         _M("promotions_to_specialist", "Moves onto the specialist ladder", "people per year",
-           compute=_moves_into(SPECIALIST), needs_events=True),
+           compute=_moves_into(SPECIALIST)),
         _M("step_backs", "Step-backs from management", "people per year",
-           compute=_events_per_year("step_back"), needs_events=True),
+           compute=_events_per_year("step_back")),
         _M("pay_bill", "Pay bill", "grade-1 monthly salaries per year", "lower",
            compute=_pay_bill),
         _M("coaching_cost", "Coaching cost", "grade-1 monthly salaries per year", "lower",
-           compute=_coaching_cost, needs_events=True),
+           compute=_coaching_cost),
     ]
 }  # fmt: skip
 
@@ -442,11 +444,11 @@ class Recorder:
     def __init__(self, measures: list[Measure], model: OrgModel) -> None:
         self.measures = {m.name: m for m in measures}
         if model.events.keep == "none":
-            needing = [m.name for m in measures if m.needs_events]
+            needing = [m.name for m in measures if m.needs_event_history]
             if needing:
                 raise ValueError(
-                    f"run.events: none, but these measures need events: {', '.join(needing)}; "
-                    "use run.events: summary (counts only) or leave them out"
+                    f"run.events: none, but these measures read past events: "
+                    f"{', '.join(needing)}; use run.events: all, or leave them out"
                 )
         self._layout = Layout.of(model)
         self._rows: list[dict[str, float]] = []

@@ -72,6 +72,7 @@ class OrgModel(mesa.Model):
         self._employees: dict[int, Employee] | None = None
         for rule in self.rules():
             rule.setup(self)
+        self._check_reads()
         self._plan = self._make_plan(record_after)
         self.recorder = Recorder(select_measures(builtin_measures, measures), self)
         self._populate()
@@ -304,6 +305,17 @@ class OrgModel(mesa.Model):
             index.setdefault(key, []).append(pos)
         return {k: np.array(v, dtype=np.int64) for k, v in index.items()}
 
+    def _check_reads(self) -> None:
+        """A rule that reads an attribute no population rule or added attribute supplies
+        fails now, naming both."""
+        for rule in self.rules():
+            missing = [a for a in getattr(rule, "reads", ()) if a not in self.people.columns]
+            if missing:
+                raise ValueError(
+                    f"{type(rule).__name__} reads {missing}, which nobody supplies (no population "
+                    "rule draws it and no rule adds it with model.add_attribute)"
+                )
+
     def _make_plan(self, record_after: str | None) -> list[tuple[str, Callable[[], None]]]:
         """The step as (label, callable) items: phases in order, interleaved phases grouped
         into one level-by-level item, and the recording of the measures."""
@@ -312,7 +324,16 @@ class OrgModel(mesa.Model):
         for n in together:
             if n not in names:
                 raise ValueError(f"rules.filling.interleave: no phase {n!r} in {names}")
+        from orgsim.rules import Phase
+
         at = [i for i, n in enumerate(names) if n in together]
+        for i in at:
+            name, rule = self.phases[i]
+            if type(rule).step_level is Phase.step_level:
+                raise ValueError(
+                    f"rules.filling.interleave: phase {name!r} ({type(rule).__name__}) cannot run "
+                    "level by level: it has no step_level(model, grade)"
+                )
         if at and at != list(range(at[0], at[0] + len(at))):
             raise ValueError(
                 f"rules.filling.interleave: {list(together)} must be consecutive phases"

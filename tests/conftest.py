@@ -46,7 +46,7 @@ def tiny() -> Callable[..., OrgModel]:
 
 def rule_of(model: OrgModel, phase: str) -> Rule:
     """The rule instance that runs ``phase`` in ``model``."""
-    (rule,) = [r for r in model.phases if r.phase == phase]
+    (rule,) = [r for name, r in model.phases if name == phase]
     return rule
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from orgsim.hierarchy import IC, MANAGER, Hierarchy
+from orgsim.hierarchy import MANAGER
 from orgsim.measures import Measure
-from orgsim.rules import PersonRule, Rule
+from orgsim.parameters import Growth as GrowthParams
+from orgsim.rules import PersonRule, Phase, PopulationRule, SelectionRule
 from orgsim.rules.growth import Growth
 from orgsim.rules.population import Population
 from orgsim.rules.promotion import Promotion
+from orgsim.rules.selection import best_first
 
 
 class Strict(BaseModel):
@@ -27,50 +29,41 @@ class KeenPopulation(Population):
         return super().hire(model, rng, grades) | {"motivation": np.full(len(grades), 0.95)}
 
 
-class ShapeParams(Strict):
-    ic_positions: list[int] = Field(description="IC positions per grade, from grade 1.")
-    managers: list[int] = Field(description="Manager positions per grade above the ICs.")
+class SkillOnlyPopulation(PopulationRule):
+    """Supplies skill alone: every other attribute takes the default population's values."""
+
+    def initial(self, model, rng, grades):
+        return {"skill": np.full(len(grades), 0.5)}
+
+    def hire(self, model, rng, grades):
+        return {"skill": np.full(len(grades), 0.3)}
 
 
-class ExplicitShape(Rule):
-    """An organisation given as positions per grade; each layer reports round-robin upward."""
-
-    phase = "organisation"
-    Params = ShapeParams
-
-    def build(self, model) -> Hierarchy:
-        ics, mgrs = self.params.ic_positions, self.params.managers
-        grade = np.concatenate([np.full(n, g + 1) for g, n in enumerate(ics + mgrs)])
-        role = np.where(grade > len(ics), MANAGER, IC).astype(np.int8)
-        manager = np.full(len(grade), -1)
-        for g in range(len(ics), len(ics) + len(mgrs)):  # layer g reports to grade g + 1
-            below = np.flatnonzero(grade <= g) if g == len(ics) else np.flatnonzero(grade == g)
-            bosses = np.flatnonzero(grade == g + 1)
-            manager[below] = bosses[np.arange(len(below)) % len(bosses)]
-        return Hierarchy(grade.astype(np.int16), role, manager, len(ics) + len(mgrs))
-
-
-class WorstFirst(Rule):
+class WorstFirst(SelectionRule):
     """Selection: promote the worst technical performer (a Pluchino et al. strategy)."""
 
-    phase = "selection"
+    def select(self, model, vacancy):
+        rows = vacancy.candidates
+        return best_first(rows, -vacancy.draws["performance"][rows], vacancy.needed)
 
-    def rank(self, model, rows, draws, needed):
-        return rows[np.argsort(draws["performance"][rows], kind="stable")][:needed]
 
+class KindRecorder(SelectionRule):
+    """Selection that records the kind of every vacancy it is asked about, best first by row."""
 
-class BottomUpPromotion(Promotion):
-    """Fill vacancies from the lowest grade up, so chains are not filled in the same pass."""
+    def __init__(self, params=None):
+        super().__init__(params)
+        self.kinds: set[str] = set()
 
-    def vacancy_order(self, model):
-        return list(reversed(super().vacancy_order(model)))
+    def select(self, model, vacancy):
+        self.kinds.add(vacancy.kind)
+        return vacancy.candidates[: vacancy.needed]
 
 
 class FreshSkillPromotion(Promotion):
     """A promotion redraws technical skill afresh (competence in the new role is unrelated)."""
 
     def on_promoted(self, model, rows):
-        model.workforce.skill[rows] = model.stream("fresh-skill").uniform(0, 1, len(rows))
+        model.people.skill[rows] = model.stream("fresh-skill").uniform(0, 1, len(rows))
 
 
 class ThresholdParams(Strict):
@@ -78,35 +71,47 @@ class ThresholdParams(Strict):
     max_age: float = Field(60.0, gt=0)
 
 
-class PerformanceThresholdLeaving(Rule):
-    """Who leaves: everyone below a skill threshold, and everyone at an age limit."""
+class PerformanceThresholdLeaving(Phase):
+    """Who leaves: people below a skill threshold are dismissed; at an age limit, retire."""
 
-    phase = "leaving"
     Params = ThresholdParams
 
     def step(self, model):
-        wf = model.workforce
-        out = wf.occupied & ((wf.skill < self.params.min_skill) | (wf.age >= self.params.max_age))
-        model.remove_people(np.flatnonzero(out), "retirement")
+        p = model.people
+        model.remove_people(p.uid[p.active & (p.skill < self.params.min_skill)], "dismissal")
+        model.remove_people(p.uid[p.active & (p.age >= self.params.max_age)], "retirement")
 
 
-class Tenure(Rule):
+class Tenure(Phase):
     """A new phase that counts steps, and a new attribute drawn at hire."""
 
-    phase = "tenure-check"
+    slot = "tenure-check"
 
     def setup(self, model):
-        model.add_attribute("ambition", lambda rng, grades: rng.uniform(0, 1, len(grades)))
+        model.add_attribute("ambition", lambda rng, grades, people: rng.uniform(0, 1, len(grades)))
         self.steps = 0
 
     def step(self, model):
         self.steps += 1
 
 
+class FloorParams(GrowthParams):
+    floor: float = Field(0.2, ge=0, le=1, description="Skill never falls below this.")
+
+
+class GrowthWithFloor(Growth):
+    """A subclass of the default growth rule with a parameter of its own."""
+
+    Params = FloorParams
+
+    def step(self, model):
+        super().step(model)
+        skill = model.people.skill
+        np.maximum(skill, self.params.floor, out=skill, where=~np.isnan(skill))
+
+
 class PersonGrowth(PersonRule):
     """The default growth equation, written for one person."""
-
-    phase = "growth"
 
     def __init__(self, params=None):
         super().__init__()
@@ -129,11 +134,30 @@ class PersonGrowth(PersonRule):
 
 
 def _old_share(model) -> float:
-    wf = model.workforce
-    return float((wf.age[wf.occupied] >= 50).mean())
+    p = model.people
+    return float((p.age[p.active] >= 50).mean())
 
 
 OLD_SHARE = Measure("old_share", "Employees aged 50+", "share", compute=_old_share)
+
+
+class AgeParams(Strict):
+    min_age: float = Field(50.0, ge=16, le=80, description="Age from which someone counts.")
+
+
+def _share_over(model, params: AgeParams) -> float:
+    p = model.people
+    return float((p.age[p.active] >= params.min_age).mean())
+
+
+SHARE_OVER = Measure(
+    "share_over", "Employees at or over an age", "share", summary="max", compute=_share_over,
+    Params=AgeParams,
+)  # fmt: skip
+MANAGERS = Measure(
+    "managers", "Managers in post", "people",
+    compute=lambda m: float((m.people.role == MANAGER).sum()),
+)  # fmt: skip
 NOT_A_MEASURE = 42
 
 

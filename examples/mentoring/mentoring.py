@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orgsim.hierarchy import IC, SPECIALIST
 from orgsim.measures import Measure
-from orgsim.rules import Rule
+from orgsim.rules import Phase
 
 JUNIOR_MAX_GRADE = 2  # the grades that count as junior, for the rule and the measure
 
@@ -24,32 +24,32 @@ class MentoringParams(BaseModel):
     extra_growth: float = Field(0.15, ge=0, le=2, description="Extra skill growth, per year.")
 
 
-class Mentoring(Rule):
+class Mentoring(Phase):
     """Each step, every specialist mentors up to ``mentees_per_mentor`` junior ICs chosen at
     random; a mentee's skill grows by extra_growth * dt * (1 - skill)."""
 
-    phase = "mentoring"
+    slot = "mentoring"
     Params = MentoringParams
 
     def setup(self, model) -> None:
-        model.add_attribute("mentored_months", lambda rng, grades: np.zeros(len(grades)))
+        model.add_attribute("mentored_months", lambda rng, grades, people: np.zeros(len(grades)))
 
     def step(self, model) -> None:
-        p, wf, h = self.params, model.workforce, model.hierarchy
-        u = model.stream("mentoring").random(len(wf))  # one draw per row: runs stay paired
-        mentors = np.count_nonzero(wf.occupied & (h.role == SPECIALIST))
-        juniors = np.flatnonzero(wf.occupied & (h.role == IC) & (h.grade <= JUNIOR_MAX_GRADE))
+        p, people = self.params, model.people
+        u = model.stream("mentoring").random(len(people))  # one draw per row: runs stay paired
+        mentors = np.count_nonzero(people.role == SPECIALIST)
+        juniors = np.flatnonzero((people.role == IC) & (people.grade <= JUNIOR_MAX_GRADE))
         k = min(mentors * p.mentees_per_mentor, juniors.size)
         mentees = juniors[np.argsort(u[juniors])[:k]]
-        wf.skill[mentees] += p.extra_growth * model.dt_years * (1 - wf.skill[mentees])
-        wf.mentored_months[mentees] += model.step_months
+        people.skill[mentees] += p.extra_growth * model.dt_years * (1 - people.skill[mentees])
+        people.mentored_months[mentees] += model.step_months
 
 
 def mentored_share(model) -> float:
     """Share of employed junior ICs mentored at some point."""
-    wf, h = model.workforce, model.hierarchy
-    juniors = wf.occupied & (h.role == IC) & (h.grade <= JUNIOR_MAX_GRADE)
-    return float((wf.mentored_months[juniors] > 0).mean()) if juniors.any() else float("nan")
+    people = model.people
+    juniors = (people.role == IC) & (people.grade <= JUNIOR_MAX_GRADE)
+    return float((people.mentored_months[juniors] > 0).mean()) if juniors.any() else float("nan")
 
 
 MENTORED_SHARE = Measure(

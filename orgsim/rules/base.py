@@ -30,13 +30,15 @@ class Rule:
     ``Params`` is the pydantic schema of the rule's parameters (None when it has none). A
     default rule's ``section`` names the scenario section whose values are its defaults; a
     subclass may extend its parent's ``Params`` with fields of its own. ``levers`` lists the
-    policy levers the rule reads, so a policy cannot set a lever whose rule was replaced.
+    policy levers the rule reads, so a policy cannot set a lever whose rule was replaced;
+    ``reads`` lists person attributes it needs that are not built in (checked at set-up).
     """
 
     slot: ClassVar[str]
     Params: ClassVar[type[BaseModel] | None] = None
     section: ClassVar[str | None] = None
     levers: ClassVar[tuple[str, ...]] = ()
+    reads: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: BaseModel | dict[str, Any] | None = None) -> None:
         if self.Params is None:

@@ -22,7 +22,8 @@ class Hiring(Phase):
     acceptance slot; under 'stated-preference' they must also say they want to lead); after
     20 refusals the last candidate is hired anyway, as a post cannot stay empty."""
 
-    levers = ("selection",)
+    # It also reads the 'selection' lever, only to ask outsiders the question under
+    # 'stated-preference': the selection slot owns that lever, so it is not declared here.
 
     def step(self, model: OrgModel) -> None:
         self.hire_into(model, self.due(model))
