@@ -27,7 +27,7 @@ from rich.table import Table
 
 from orgsim.experiment import RunError
 from orgsim.extensions import check_extensions
-from orgsim.measures import KEY_MEASURES, MEASURES
+from orgsim.measures import MEASURES, Measure
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
 from orgsim.results import ResultsError, compare_points, load, swept_parameters
 from orgsim.rules.resolve import RuleReferenceError
@@ -180,7 +180,7 @@ def run(
             scenario, folder, scenario.run.workers, resume, force,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
-    print_comparison(comparison(results), results.baseline)
+    print_comparison(comparison(results), results.baseline, results.measures)
     out.print(f"results: {folder}  (orgsim summarize {folder} | orgsim dashboard)")
 
 
@@ -195,7 +195,7 @@ def summarize(
 ) -> None:
     """Per policy and measure: mean at the horizon with 95% CI, and the paired difference."""
     results = load(folder)
-    table = comparison(results, None if all_measures else KEY_MEASURES)
+    table = comparison(results, None if all_measures else results.key_measures)
     if format is Format.json:
         print(table.to_json(orient="records", indent=2))
     elif format is Format.csv:
@@ -203,7 +203,7 @@ def summarize(
     elif format is Format.markdown:
         print(table.to_markdown(index=False, floatfmt=".4g"))
     else:
-        print_comparison(table, results.baseline)
+        print_comparison(table, results.baseline, results.measures)
 
 
 class SensitivityMethod(StrEnum):
@@ -318,30 +318,35 @@ def calibrate(
     print_calibration(replications)
 
 
-def comparison(results, measures: tuple[str, ...] | None = KEY_MEASURES) -> pd.DataFrame:
-    """The comparison table of a results folder, for the chosen measures."""
+def comparison(results, measures: tuple[str, ...] | None = ()) -> pd.DataFrame:
+    """The comparison table of a results folder, for the chosen measures (default: the key
+    measures; None: all)."""
+    measures = results.key_measures if measures == () else measures
     summary = results.table("summary")
     if measures is not None:
         summary = summary[summary["measure"].isin(measures)]
     return compare_points(summary, results.baseline, results.policies)
 
 
-def print_comparison(table: pd.DataFrame, baseline: str) -> None:
+def print_comparison(
+    table: pd.DataFrame, baseline: str, meta: dict[str, Measure] | None = None
+) -> None:
     """Render the comparison as rich tables: one row per measure (per sweep point), one
     column per policy."""
     params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
     if params:
         for measure, block in table.groupby("measure", sort=False):
-            print_sweep(block, measure, params, baseline)
+            print_sweep(block, measure, params, baseline, meta)
         return
+    meta = meta or MEASURES
     policies = list(dict.fromkeys(table["policy"]))
     grid = Table(title="Mean at the horizon [95% CI]; paired difference from the baseline")
     grid.add_column("measure")
     for p in policies:
         grid.add_column(p + (" (baseline)" if p == baseline else ""), justify="right")
     for measure, block in table.groupby("measure", sort=False):
-        meta = MEASURES.get(measure)
-        cells = [f"{meta.label if meta else measure}\n[dim]{meta.unit if meta else ''}[/]"]
+        m = meta.get(measure)
+        cells = [f"{m.label if m else measure}\n[dim]{m.unit if m else ''}[/]"]
         for _, r in block.set_index("policy").loc[policies].reset_index().iterrows():
             cells.append(cell(r, baseline))
         grid.add_row(*cells)
@@ -366,9 +371,15 @@ def cell(row: pd.Series, baseline: str) -> str:
     return text
 
 
-def print_sweep(block: pd.DataFrame, measure: str, params: list[str], baseline: str) -> None:
+def print_sweep(
+    block: pd.DataFrame,
+    measure: str,
+    params: list[str],
+    baseline: str,
+    meta: dict[str, Measure] | None = None,
+) -> None:
     """One table for a measure: a row per sweep point, a column per policy."""
-    meta = MEASURES.get(measure)
+    meta = (meta or MEASURES).get(measure)
     title = f"{meta.label} ({meta.unit})" if meta else measure
     policies = list(dict.fromkeys(block["policy"]))
     grid = Table(title=f"{title}: mean [95% CI] against the swept parameters")

@@ -26,6 +26,7 @@ import pandas as pd
 
 from orgsim import __version__
 from orgsim.extensions import Extensions, check_extensions, resolve_extensions
+from orgsim.measures import select_measures
 from orgsim.model import OrgModel
 from orgsim.results import (
     MANIFEST,
@@ -332,6 +333,7 @@ def start_manifest(
     manifest |= {"orgsim_versions": versions(), "status": "running"}
     first = next(iter(extensions.values()))
     manifest["measures"] = {m.name: m.describe() for m in first.measures}
+    manifest["recorded"] = [m.name for m in select_measures(first.builtin_measures, first.measures)]
     manifest["seeds"] = {str(s.replication): s.seed for s in specs if s.policy_index == 0}
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())

@@ -55,7 +55,9 @@ class OrgModel(mesa.Model):
         base = (
             params if isinstance(params, ModelParams) else ModelParams.model_validate(params or {})
         )
-        self.params = apply_policy(base, policy, policy_overrides) if policy else base
+        self.params = (
+            apply_policy(base, policy, policy_overrides) if policy or policy_overrides else base
+        )
         self.policy = policy or "custom"
         self._root = int(self.rng.integers(2**63))  # every named stream derives from model.rng
         self.month = 0

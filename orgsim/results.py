@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import stats
 
-from orgsim.measures import MEASURES, Measure
+from orgsim.measures import KEY_MEASURES, MEASURES, Measure
 
 MANIFEST = "manifest.json"
 TABLES = ("timeseries", "events", "summary", "structure", "managers")
@@ -226,6 +226,20 @@ class Results:
         """Metadata of every measure in the results (built-in and extension measures)."""
         extra = self.manifest.get("measures", {})
         return MEASURES | {k: Measure(name=k, **v) for k, v in extra.items() if k not in MEASURES}
+
+    @property
+    def recorded(self) -> list[str]:
+        """Names of the measures the runs recorded, built-in ones first."""
+        return list(self.manifest.get("recorded", [*MEASURES, *self.manifest.get("measures", {})]))
+
+    @property
+    def key_measures(self) -> tuple[str, ...]:
+        """The measures shown first: the key built-in ones recorded, then every extension
+        measure (every recorded measure if that leaves none)."""
+        recorded = self.recorded
+        keys = [m for m in KEY_MEASURES if m in recorded]
+        keys += [m for m in recorded if m not in MEASURES]
+        return tuple(keys or recorded)
 
 
 def load(folder: str | Path) -> Results:

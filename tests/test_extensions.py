@@ -416,7 +416,7 @@ def test_a_rule_parameter_can_be_swept(tmp_path: Path) -> None:
     text = (
         VARIANTS
         + "sweep:\n  parameters:\n    rules.leaving.base_monthly_exit: {values: [0.002, 0.03]}\n"
-    )  # noqa: E501
+    )
     scenario = parse_scenario(text)
     results = run_experiment(scenario, tmp_path / "s", workers=1)
     s = results.table("summary").query("measure == 'voluntary_turnover' and policy == 'best'")
