@@ -2,13 +2,18 @@
 
 ``python -m orgsim.docs_tables`` prints the tables; ``--write docs/model.md`` replaces the block
 between the BEGIN/END markers of that file with freshly generated tables.
+
+A table row is one scalar parameter (a number, a choice, a switch) with its unit and source. A
+*structured* parameter, such as ``organisation.chart`` (a list of {grade, role, positions}
+entries), has no single unit or source: it is described below its section's table, with the
+fields of its entries, instead of in a row.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -42,6 +47,60 @@ def _is_section(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+def _entry_model(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel a field's values are made of (``list[ChartEntry] | None`` -> ChartEntry)."""
+    if _is_section(annotation):
+        return annotation
+    for arg in get_args(annotation):
+        found = _entry_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    return get_origin(annotation) is list or any(_is_list(a) for a in get_args(annotation))
+
+
+def is_structured(info: Any) -> bool:
+    """Whether a leaf field holds structured entries (e.g. ``organisation.chart``) rather than
+    one scalar value: it is documented below its table, not as a row with unit and source."""
+    return _entry_model(info.annotation) is not None
+
+
+def scalar_fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any]]:
+    """The scalar parameters of ``model`` (a row each in the tables), as (path, FieldInfo)."""
+    return [(path, info) for path, info in iter_fields(model, prefix) if not is_structured(info)]
+
+
+def structured_fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any]]:
+    """The structured parameters of ``model``, as (path, FieldInfo)."""
+    return [(path, info) for path, info in iter_fields(model, prefix) if is_structured(info)]
+
+
+def _kind(annotation: Any) -> str:
+    """A YAML-reader's name for the type of an entry's field."""
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in get_args(annotation))
+    return {int: "integer", float: "number", bool: "true/false", str: "text"}.get(
+        annotation, str(annotation)
+    )
+
+
+def structured_markdown(path: str, info: Any) -> str:
+    """The description of a structured parameter: what it is, its default, its entries' fields."""
+    entry = _entry_model(info.annotation)
+    shape = "a list of entries" if _is_list(info.annotation) else "an entry"
+    lines = [
+        f"`{path}` (structured, default `{format_default(info.default)}`): "
+        f"{_cell(info.description)} It is {shape}, each with:",
+        "",
+    ]
+    for name, field in entry.model_fields.items():
+        lines.append(f"- `{name}` ({_kind(field.annotation)}): {_cell(field.description)}")
+    return "\n".join(lines)
+
+
 def _sections() -> list[tuple[str, type[BaseModel]]]:
     """The ModelParams sections in declaration order, with their classes."""
     fields = ModelParams.model_fields.items()
@@ -64,14 +123,23 @@ def _table(fields: list[tuple[str, Any]]) -> str:
 
 
 def top_level_table_markdown() -> str:
-    """The table of the parameters that sit directly on ModelParams (not in a section)."""
-    fields = ModelParams.model_fields.items()
-    return _table([(name, info) for name, info in fields if not _is_section(info.annotation)])
+    """The table of the parameters that sit directly on ModelParams (not in a section),
+    followed by the description of each structured one."""
+    fields = [(n, i) for n, i in ModelParams.model_fields.items() if not _is_section(i.annotation)]
+    return _with_structured(fields)
 
 
 def section_table_markdown(section: str) -> str:
-    """The parameter table of one ModelParams section (e.g. 'engagement')."""
-    return _table(iter_fields(dict(_sections())[section], f"{section}."))
+    """The parameter table of one ModelParams section (e.g. 'engagement'), followed by the
+    description of each structured parameter of the section."""
+    return _with_structured(iter_fields(dict(_sections())[section], f"{section}."))
+
+
+def _with_structured(fields: list[tuple[str, Any]]) -> str:
+    """The table of the scalar ``fields``, then a description of each structured one."""
+    parts = [_table([(p, i) for p, i in fields if not is_structured(i)])]
+    parts += [structured_markdown(p, i) for p, i in fields if is_structured(i)]
+    return "\n\n".join(parts)
 
 
 def parameter_table_markdown() -> str:

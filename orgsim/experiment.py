@@ -39,6 +39,7 @@ from orgsim.results import (
     now,
     read_manifest,
     run_id,
+    summary_names,
     write_manifest,
     write_run_parts,
 )
@@ -102,6 +103,7 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
         "summary": pd.DataFrame({"measure": summary.index, "value": summary.to_numpy()}),
         "structure": model.structure,
         "managers": model.promoted_managers(),
+        "profiles": model.profiles,
     }
     return {name: df.assign(**tag)[[*tag, *df.columns]] for name, df in tables.items()}
 
@@ -311,7 +313,7 @@ def run_experiment(
             write_manifest(folder, manifest)
             raise
     consolidate(folder, [s.id for s in specs])
-    manifest |= {"status": "complete", "finished": now()}
+    manifest |= {"status": "complete", "finished": now(), "summaries": summary_names(folder)}
     write_manifest(folder, manifest)
     drop_parts(folder)  # only once the complete tables and manifest are on disk
     return load(folder)

@@ -4,13 +4,15 @@ from the model's state and the events since the last recording.
 The built-in measures (``MEASURES``) are made exactly like a researcher's: a ``Measure`` with a
 ``compute(model)`` function. A measure may take parameters (``Params``, bound with
 ``with_params``). ``summary`` says how a run is summarised: ``final``, ``final_year_mean``,
-``max`` or ``mean_last:K`` (the mean of the last K recorded steps).
+``max`` or ``mean_last:K`` (the mean of the last K recorded steps). A measure with ``by`` set
+(for example ``by="grade"``) returns one value per category, ``{category: value}``: it is
+stored in long form (the ``profiles`` table) and summarised per category as ``name[category]``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -56,6 +58,7 @@ class Measure:
     Params: type[BaseModel] | None = None
     params: BaseModel | None = field(default=None, compare=False)
     needs_event_history: bool = False
+    by: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", normalise_summary(self.summary))
@@ -68,8 +71,8 @@ class Measure:
             raise TypeError(f"measure {self.name!r} takes no parameters")
         return replace(self, name=name or self.name, params=self.Params.model_validate(values))
 
-    def value(self, model: OrgModel) -> float:
-        """The measure now."""
+    def value(self, model: OrgModel) -> Any:
+        """The measure now: a number, or ``{category: number}`` for a measure ``by`` category."""
         if self.Params is not None:
             return self.compute(model, self.params)
         return self.compute(model)
@@ -86,10 +89,11 @@ class Measure:
         k = k or int(self.summary.split(":")[1])
         return float(values.tail(k).mean())
 
-    def describe(self) -> dict[str, str]:
+    def describe(self) -> dict[str, Any]:
         """Metadata for the results manifest."""
-        return {"label": self.label, "unit": self.unit, "better": self.better,
+        meta = {"label": self.label, "unit": self.unit, "better": self.better,
                 "summary": self.summary}  # fmt: skip
+        return meta | ({"by": self.by} if self.by else {})
 
 
 # --- shared per-recording quantities -----------------------------------------------------------
@@ -452,6 +456,7 @@ class Recorder:
                 )
         self._layout = Layout.of(model)
         self._rows: list[dict[str, float]] = []
+        self._profiles: list[tuple[int, str, str, float]] = []
         self._cells: list[tuple[int, Cells]] = []
         self.snapshot: Snapshot | None = None
 
@@ -461,17 +466,31 @@ class Recorder:
         row = {"month": model.month}
         for name, m in self.measures.items():
             value = m.value(model)
-            if not isinstance(value, int | float | np.number) or isinstance(value, bool):
-                raise TypeError(f"measure {name!r} returned {type(value).__name__}, not a number")
-            row[name] = float(value)
+            if m.by is None:
+                row[name] = _number(name, value)
+                continue
+            if not isinstance(value, Mapping | pd.Series):
+                raise TypeError(
+                    f"measure {name!r} is by {m.by} and must return {{category: value}}, "
+                    f"not {type(value).__name__}"
+                )
+            self._profiles += [
+                (model.month, name, str(c), _number(f"{name}[{c}]", v)) for c, v in value.items()
+            ]
         self._rows.append(row)
         self._cells.append((model.month, self.snapshot.cells))
         self.snapshot = None
         model.events.mark()
 
     def timeseries(self) -> pd.DataFrame:
-        """One row per recorded step, one column per measure."""
-        return pd.DataFrame(self._rows, columns=["month", *self.measures])
+        """One row per recorded step, one column per measure (not by category)."""
+        names = [n for n, m in self.measures.items() if m.by is None]
+        return pd.DataFrame(self._rows, columns=["month", *names])
+
+    def profiles(self) -> pd.DataFrame:
+        """The measures by category in long form: month, measure, category, value."""
+        df = pd.DataFrame(self._profiles, columns=["month", "measure", "category", "value"])
+        return df.astype({"month": "int32", "measure": "str", "category": "str"})
 
     def structure_frame(self) -> pd.DataFrame:
         """Headcount, mean engagement and reluctant count per step, grade and role."""
@@ -496,6 +515,29 @@ class Recorder:
         })  # fmt: skip
 
     def summary(self, step_months: int) -> dict[str, float]:
-        """Each measure summarised as it declares."""
-        ts = self.timeseries()
-        return {n: m.summarise(ts[n], step_months) for n, m in self.measures.items()}
+        """Each measure summarised as it declares; a measure by category as ``name[category]``
+        for each category."""
+        ts, out = self.timeseries(), {}
+        profiles = self.profiles()
+        for name, m in self.measures.items():
+            if m.by is None:
+                out[name] = m.summarise(ts[name], step_months)
+                continue
+            for cat, block in profiles[profiles["measure"] == name].groupby("category", sort=False):
+                out[f"{name}[{cat}]"] = m.summarise(block["value"], step_months)
+        return out
+
+
+def _number(name: str, value: Any) -> float:
+    """A measure's value as a float; anything else is a clear error naming the measure."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"measure {name!r} returned {type(value).__name__}, not a number")
+    return float(value)
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    """'share[3]' -> ('share', '3'); 'engagement' -> ('engagement', None)."""
+    if name.endswith("]") and "[" in name:
+        base, _, cat = name[:-1].partition("[")
+        return base, cat
+    return name, None

@@ -114,6 +114,11 @@ class OrgModel(mesa.Model):
         return self.recorder.timeseries()
 
     @property
+    def profiles(self) -> pd.DataFrame:
+        """Measures by category at every recorded step: month, measure, category, value."""
+        return self.recorder.profiles()
+
+    @property
     def events_frame(self) -> pd.DataFrame:
         """Every event kept (``events='summary'``: counts per month, kind and grade)."""
         return self.events.frame()

@@ -9,6 +9,7 @@ Layout::
     DIR/summary.parquet      one row per policy, replication, measure
     DIR/structure.parquet    headcount and engagement per grade and role, every month
     DIR/managers.parquet     promoted managers: pre-promotion performance vs team output
+    DIR/profiles.parquet     measures by category (grade, group, ...): one row per step, category
 
 ``orgsim sensitivity`` adds ``sensitivity.parquet`` (indices), ``robustness.parquet`` (share of
 worlds in which the policy beats the baseline) and ``rules.json`` (measure -> verdict rules).
@@ -23,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import stats
 
-from orgsim.measures import KEY_MEASURES, MEASURES, Measure
+from orgsim.measures import KEY_MEASURES, MEASURES, Measure, split_name
 
 MANIFEST = "manifest.json"
-TABLES = ("timeseries", "events", "summary", "structure", "managers")
+TABLES = ("timeseries", "events", "summary", "structure", "managers", "profiles")
 
 
 class ResultsError(ValueError):
@@ -225,7 +226,17 @@ class Results:
     def measures(self) -> dict[str, Measure]:
         """Metadata of every measure in the results (built-in and extension measures)."""
         extra = self.manifest.get("measures", {})
-        return MEASURES | {k: Measure(name=k, **v) for k, v in extra.items() if k not in MEASURES}
+        meta = MEASURES | {k: Measure(name=k, **v) for k, v in extra.items() if k not in MEASURES}
+        for name in self.recorded_summaries():  # 'share[3]': a category of a measure by category
+            base, cat = split_name(name)
+            if cat is not None and base in meta:
+                m = meta[base]
+                meta[name] = replace(m, name=name, label=f"{m.label}: {m.by} {cat}", by=None)
+        return meta
+
+    def recorded_summaries(self) -> list[str]:
+        """Names of the summarised measures (a measure by category gives one per category)."""
+        return list(self.manifest.get("summaries", []))
 
     @property
     def recorded(self) -> list[str]:
@@ -239,7 +250,15 @@ class Results:
         recorded = self.recorded
         keys = [m for m in KEY_MEASURES if m in recorded]
         keys += [m for m in recorded if m not in MEASURES]
-        return tuple(keys or recorded)
+        summaries = self.recorded_summaries()
+        by_category = {k: [s for s in summaries if s.startswith(f"{k}[")] for k in keys}
+        return tuple(n for k in keys or recorded for n in by_category.get(k) or [k])
+
+
+def summary_names(folder: Path) -> list[str]:
+    """The measure names of a consolidated summary table, in order of first appearance."""
+    measures = pq.read_table(folder / "summary.parquet", columns=["measure"]).column(0)
+    return list(dict.fromkeys(measures.to_pylist()))
 
 
 def load(folder: str | Path) -> Results:
