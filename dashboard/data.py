@@ -16,7 +16,6 @@ from dashboard import ids
 from dashboard.paths import resolve_experiment
 from orgsim import figures
 from orgsim.figures_sweep import point_count
-from orgsim.measures import KEY_MEASURES
 from orgsim.overview import Card, overview_cards
 from orgsim.results import (
     MANIFEST,
@@ -87,19 +86,20 @@ class Experiment:
         return _comparison(self.folder, self.version)
 
     def key_comparison(self) -> pd.DataFrame:
-        """The comparison restricted to the key measures, in KEY_MEASURES order."""
+        """The comparison restricted to the key measures (the key built-in measures recorded,
+        then the extension measures)."""
         c = self.comparison()
-        return c[c["measure"].isin(KEY_MEASURES)]
+        return c[c["measure"].isin(self.results.key_measures)]
 
     def cards(self) -> list[Card]:
         """The overview cards of the key measures."""
         r = self.results
-        return overview_cards(self.key_comparison(), r.measures, KEY_MEASURES, r.baseline)
+        return overview_cards(self.key_comparison(), r.measures, r.key_measures, r.baseline)
 
     def measure_options(self, present: Iterable[str]) -> list[dict[str, str]]:
         """Picker options for the measures in ``present``: key measures first, then the rest."""
         meta, present = self.results.measures, set(present)
-        names = [m for m in dict.fromkeys([*KEY_MEASURES, *meta]) if m in present]
+        names = [m for m in dict.fromkeys([*self.results.key_measures, *meta]) if m in present]
         return [{"label": meta[m].label, "value": m} for m in names]
 
     @property

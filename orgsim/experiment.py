@@ -26,7 +26,7 @@ import pandas as pd
 
 from orgsim import __version__
 from orgsim.extensions import Extensions, check_extensions, resolve_extensions
-from orgsim.measures import select_measures
+from orgsim.measures import Measure, select_measures
 from orgsim.model import OrgModel
 from orgsim.results import (
     MANIFEST,
@@ -86,17 +86,20 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     if spec.point:
         scenario = apply_point(scenario, dict(spec.point))
     policy = scenario.policy_spec(spec.policy)
+    ext = resolve_extensions(scenario, spec.policy)
     model = OrgModel(
         scenario.model_params(),
         policy=policy.base,
         rng=spec.seed,
         policy_overrides=policy.overrides(),
-        **resolve_extensions(scenario, spec.policy).model_kwargs(),
-    ).run(scenario.run.years)
+        **ext.model_kwargs(),
+    ).run(scenario.run.years, until=ext.until)
     tag = {"policy": spec.policy, "replication": spec.replication}
     if spec.point:
         tag |= {"point": spec.point_index, **dict(spec.point)}
     summary = model.summary()
+    if ext.until is not None:
+        summary["stopped_month"] = model.month
     tables = {
         "timeseries": model.timeseries,
         "events": model.events_frame if model.events.keep == "all" else pd.DataFrame(),
@@ -112,6 +115,10 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
 def _scenario(scenario_text: str) -> Scenario:
     """A worker validates each experiment's scenario once, not once per run."""
     return Scenario.model_validate_json(scenario_text)
+
+
+#: The summary of a run that can stop early (run.until): the month it stopped.
+STOPPED = Measure("stopped_month", "Month the run stopped", "month", summary="final")
 
 
 class RunError(RuntimeError):
@@ -334,8 +341,10 @@ def start_manifest(
     done = finished_runs(folder)
     manifest |= {"orgsim_versions": versions(), "status": "running"}
     first = next(iter(extensions.values()))
-    manifest["measures"] = {m.name: m.describe() for m in first.measures}
-    manifest["recorded"] = [m.name for m in select_measures(first.builtin_measures, first.measures)]
+    extra = [*first.measures, *([STOPPED] if first.until is not None else [])]
+    manifest["measures"] = {m.name: m.describe() for m in extra}
+    builtin = select_measures(first.builtin_measures)
+    manifest["recorded"] = [m.name for m in builtin] + [m.name for m in extra]
     manifest["seeds"] = {str(s.replication): s.seed for s in specs if s.policy_index == 0}
     manifest["runs"] = {s.id: ("done" if s.id in done else "pending") for s in specs}
     manifest.setdefault("started", now())

@@ -6,15 +6,16 @@ never by the dashboard, which only reads results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from orgsim.measures import Measure
+from orgsim.measures import Measure, select_measures
 from orgsim.rules import ExtraPhase, build_rules
 from orgsim.rules.resolve import RuleReferenceError, import_object, resolve_rule
-from orgsim.scenario import MeasureSpec, RuleSpec, Scenario
+from orgsim.scenario import MeasureSpec, RuleSpec, Scenario, StopCondition
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Extensions:
     builtin_measures: str | list[str] = "all"
     record_after: str | None = None
     events: str = "all"
+    until: Callable[[Any], bool] | None = None
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for OrgModel."""
@@ -97,7 +99,30 @@ def resolve_extensions(scenario: Scenario, policy: str | None = None) -> Extensi
     ext = Extensions(rules, phases, measures, scenario.builtin_measures, scenario.record_after,
                      scenario.run.events)  # fmt: skip
     check_shadowing(scenario, policy, ext)
+    if scenario.run.until is not None:
+        ext.until = stop_condition(scenario.run.until, ext)
     return ext
+
+
+def stop_condition(cond: StopCondition, ext: Extensions) -> Callable[[Any], bool]:
+    """``until(model)`` for ``run.until``: a recorded measure crossing a value, or a function."""
+    if cond.use is not None:
+        fn = import_object(cond.use, "run.until.use")
+        if not callable(fn):
+            raise RuleReferenceError(f"run.until.use: {cond.use} is not a function of the model")
+        return fn
+    recorded = [m.name for m in select_measures(ext.builtin_measures, ext.measures) if not m.by]
+    if cond.measure not in recorded:
+        raise RuleReferenceError(
+            f"run.until.measure: {cond.measure!r} is not recorded; recorded: {', '.join(recorded)}"
+        )
+    name, below, above = cond.measure, cond.below, cond.above
+
+    def until(model: Any) -> bool:
+        value = model.recorder.last(name)
+        return value < below if below is not None else value > above
+
+    return until
 
 
 def check_shadowing(scenario: Scenario, policy: str, ext: Extensions) -> None:

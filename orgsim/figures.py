@@ -239,6 +239,8 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
     Hires come from outside; promotions that change track, step-backs, exits and retirements
     leave a role. Promotions within a track are not moves between roles and are left out.
     """
+    if "from_role" not in events:  # a lean run kept only counts of events, or none
+        return pd.DataFrame({"source": [], "target": [], "value": []})
     e = events[events["policy"] == policy]
     kind = e["event"].astype(str)
     src = e["from_role"].astype(object).where(kind != "hire", "hired")

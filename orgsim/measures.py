@@ -385,6 +385,9 @@ MEASURES: dict[str, Measure] = {
            "neither", "final", compute=lambda m: peter_signature(m, _now(m).output)),
         _M("headcount", "People employed", "people", "neither",
            compute=lambda m: float(_now(m).cells.count.sum())),
+        _M("starting_staff", "People employed since month 0 or before", "people", "neither",
+           compute=lambda m: float(np.count_nonzero(m.people.active
+                                                    & (m.people.hire_month <= 0)))),
         _M("vacancies", "Vacant positions", "positions", "lower",
            compute=lambda m: float(_now(m).layout.positions.sum() - _now(m).cells.count.sum())),
         _M("hires", "External hires", "people per year",
@@ -481,6 +484,10 @@ class Recorder:
         self._cells.append((model.month, self.snapshot.cells))
         self.snapshot = None
         model.events.mark()
+
+    def last(self, name: str) -> float:
+        """The latest recorded value of a measure."""
+        return self._rows[-1][name]
 
     def timeseries(self) -> pd.DataFrame:
         """One row per recorded step, one column per measure (not by category)."""

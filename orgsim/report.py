@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from orgsim import figures, figures_sweep
-from orgsim.measures import KEY_MEASURES
 from orgsim.overview import Card, narrative, overview_cards, rules_text
 from orgsim.results import (
     Results,
@@ -121,7 +120,7 @@ def pooled(results: Results) -> str:
 
 def findings(results: Results, comparison) -> str:
     """The generated narrative: per policy, where it is clearly better or worse."""
-    items = narrative(comparison, results.measures, KEY_MEASURES, results.baseline)
+    items = narrative(comparison, results.measures, results.key_measures, results.baseline)
     note = (
         "Differences pair each replication with the baseline's (common random numbers); "
         "brackets give 95% intervals. 'Clearly' means the interval excludes zero. Values are "
@@ -133,7 +132,7 @@ def findings(results: Results, comparison) -> str:
 
 def cards_html(results: Results, comparison, colours: dict[str, str]) -> str:
     """The overview cards, as in the dashboard."""
-    cards = overview_cards(comparison, results.measures, KEY_MEASURES, results.baseline)
+    cards = overview_cards(comparison, results.measures, results.key_measures, results.baseline)
     return f"<div class='cards'>{''.join(card_html(c, colours) for c in cards)}</div>"
 
 
@@ -167,7 +166,7 @@ def figure_html(fig: go.Figure) -> str:
 def timeseries_html(results: Results, colours: dict[str, str]) -> str:
     """One time-series figure per key measure recorded over time."""
     ts = results.table("timeseries")
-    keys = [k for k in KEY_MEASURES if k in ts.columns and k != "peter_signature"]
+    keys = [k for k in results.key_measures if k in ts.columns and k != "peter_signature"]
     return "".join(
         figure_html(
             figures.timeseries_figure(timeseries_bands(ts, k), results.measures[k], colours)
@@ -197,7 +196,7 @@ def sweep_sections(results: Results, colours: dict[str, str]) -> list[str]:
     if not params:
         return []
     table = compare_points(summary, results.baseline, results.policies)
-    keys = [k for k in KEY_MEASURES if k in set(table["measure"])]
+    keys = [k for k in results.key_measures if k in set(table["measure"])]
     figs = [
         figures_sweep.sweep_figure(table, results.measures[k], params[0], colours) for k in keys
     ]
@@ -210,7 +209,7 @@ def sensitivity_html(results: Results, sens: SensitivityTables, colours: dict[st
     robustness = figures_sweep.robustness_figure(sens.robustness, results.measures, colours)
     parts = [figure_html(robustness)]
     share = sens.robustness.set_index("measure")["share_better"]
-    for key in [k for k in KEY_MEASURES if k in set(sens.indices["measure"])]:
+    for key in [k for k in results.key_measures if k in set(sens.indices["measure"])]:
         m = results.measures[key]
         text = rules_text(sens.rules, key, share.get(key))
         parts.append(figure_html(figures_sweep.sensitivity_figure(sens.indices, m)))

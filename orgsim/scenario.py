@@ -111,6 +111,26 @@ class PhaseSpec(RuleSpec):
         return self
 
 
+class StopCondition(Section):
+    """When a run stops before ``run.years``: a recorded measure crossing a value, or a
+    function of the model (``'./file.py:name'``, called after each step, true to stop)."""
+
+    measure: str | None = Field(None, description="A recorded measure (not one by category).")
+    below: float | None = Field(None, description="Stop once the measure is below this.")
+    above: float | None = Field(None, description="Stop once the measure is above this.")
+    use: str | None = Field(None, description="'package.module:name' or './file.py:name'.")
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> StopCondition:
+        if (self.measure is None) == (self.use is None):
+            raise ValueError("give either 'measure' (with below or above) or 'use'")
+        if self.measure is not None and (self.below is None) == (self.above is None):
+            raise ValueError("a measure condition needs exactly one of 'below' or 'above'")
+        if self.use is not None and (self.below is not None or self.above is not None):
+            raise ValueError("'below' and 'above' go with 'measure', not 'use'")
+        return self
+
+
 class RunSettings(Section):
     """How the experiment is run; CLI options override these."""
 
@@ -124,6 +144,9 @@ class RunSettings(Section):
                                 ge=1)  # fmt: skip
     scheduler: str | None = Field(
         None, description="Dask scheduler address (tcp://host:port) to run on a cluster."
+    )
+    until: StopCondition | None = Field(
+        None, description="Stop a run early when this holds (run.years is the cap)."
     )
     events: Literal["all", "summary", "none"] = Field(
         "all",
@@ -328,6 +351,9 @@ def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
     for key in ("phases", "measures"):
         if isinstance(data.get(key), list):
             data[key] = [fix(v) for v in data[key]]
+    run = data.get("run")
+    if isinstance(run, dict) and isinstance(run.get("until"), dict) and "use" in run["until"]:
+        data["run"] = run | {"until": fix(run["until"])}
     return data
 
 

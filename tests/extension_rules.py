@@ -164,3 +164,9 @@ NOT_A_MEASURE = 42
 class NotARule:
     def step(self, model):
         pass
+
+
+def no_starting_staff(model) -> bool:
+    """A stopping rule: no one hired before month 0 remains."""
+    p = model.people
+    return not (p.active & (p.hire_month <= 0)).any()

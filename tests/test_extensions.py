@@ -459,3 +459,32 @@ def test_an_explicit_chart_from_yaml() -> None:
     too_wide = CHART.replace("span: 5", "span: 2")
     with pytest.raises(Exception, match="report to the 5 manager"):
         OrgModel(parse_scenario(too_wide).model_params(), policy=None)
+
+
+def test_a_run_stops_when_its_condition_holds(tmp_path: Path) -> None:
+    text = VARIANTS.replace("run: {years: 2, replications: 3, seed: 4}",
+                            "run:\n  years: 60\n  replications: 2\n  seed: 4\n  until: "
+                            "{measure: starting_staff, below: 1}")  # fmt: skip
+    results = run_experiment(parse_scenario(text), tmp_path / "u", workers=1)
+    stopped = results.table("summary").query("measure == 'stopped_month'")["value"]
+    ts = results.table("timeseries")
+    last = ts.loc[ts.groupby(["policy", "replication"])["month"].idxmax()]
+    assert (last["starting_staff"] == 0).all() and (last["month"] < 60 * 12).all()
+    assert sorted(stopped) == sorted(last["month"])
+    assert results.measures["stopped_month"].label == "Month the run stopped"
+    with pytest.raises(RuleReferenceError, match="run.until.measure: 'nope' is not recorded"):
+        check_extensions(parse_scenario(text.replace("starting_staff", "nope")))
+
+
+def test_a_run_stops_on_a_function_of_the_model() -> None:
+    from orgsim.scenario import ScenarioError
+
+    text = VARIANTS + "  # stop rule\n"
+    scenario = parse_scenario(
+        text.replace("seed: 4}", "seed: 4, until: {use: 'extension_rules:no_starting_staff'}}")
+    )
+    ext = resolve_extensions(scenario)
+    model = OrgModel({"organisation": {"size": 200}}, rng=1).run(80, until=ext.until)
+    assert model.month < 80 * 12 and model.people.count > 0
+    with pytest.raises(ScenarioError, match="exactly one of 'below' or 'above'"):
+        parse_scenario(VARIANTS.replace("seed: 4}", "seed: 4, until: {measure: headcount}}"))
