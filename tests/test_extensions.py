@@ -472,7 +472,7 @@ def test_a_run_stops_when_its_condition_holds(tmp_path: Path) -> None:
     assert (last["starting_staff"] == 0).all() and (last["month"] < 60 * 12).all()
     assert sorted(stopped) == sorted(last["month"])
     assert results.measures["stopped_month"].label == "Month the run stopped"
-    with pytest.raises(RuleReferenceError, match="run.until.measure: 'nope' is not recorded"):
+    with pytest.raises(RuleReferenceError, match=r"run\.until\.measure: 'nope' is not recorded"):
         check_extensions(parse_scenario(text.replace("starting_staff", "nope")))
 
 
