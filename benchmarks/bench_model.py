@@ -31,8 +31,8 @@ def measure(size: int, years: float, policy: str) -> dict:
     model = OrgModel(ModelParams(organisation={"size": size}), policy=policy, rng=1)
     build = time.perf_counter() - t0
     phase_time: dict[str, float] = defaultdict(float)
-    for phase in model.phases:
-        phase.step = _timed(phase.step, phase.phase, phase_time)
+    for name, rule in model.phases:
+        rule.step = _timed(rule.step, name, phase_time)
     record = model.recorder.record
     model.recorder.record = _timed(record, "record measures", phase_time)
     t0 = time.perf_counter()

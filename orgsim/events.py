@@ -89,10 +89,10 @@ class EventLog:
             batch["person_id"] = np.asarray(person_id, dtype=np.int64)
             self._batches.append((kind, batch | columns))
 
-    def recent(self, *kinds: str) -> dict[str, np.ndarray]:
-        """Events of the given kinds since the measures were last recorded, one array per
-        column (``person_id`` is always there, empty if there were none)."""
-        return _concat([b for k, b in self._batches[self._mark :] if k in kinds])
+    def recent(self, *kinds: str, columns: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+        """Events of the given kinds since the measures were last recorded: ``person_id`` and
+        the named ``columns`` (default: all), one array each (empty if there were none)."""
+        return _concat([b for k, b in self._batches[self._mark :] if k in kinds], columns)
 
     def count(self, kind: str) -> int:
         """Number of events of ``kind`` since the measures were last recorded."""
@@ -167,10 +167,10 @@ def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
-def _concat(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+def _concat(batches: list[dict[str, np.ndarray]], columns: tuple[str, ...] = ()):
     if not batches:
-        return {"person_id": np.empty(0, dtype=np.int64)}
-    keys = set().union(*batches)
+        return {"person_id": np.empty(0, dtype=np.int64)} | {c: np.empty(0) for c in columns}
+    keys = ("person_id", *columns) if columns else set().union(*batches)
     return {
         k: np.concatenate([b.get(k, np.full(len(b["month"]), np.nan)) for b in batches])
         for k in keys

@@ -171,11 +171,12 @@ class Snapshot:
 
     @cached_property
     def leavers(self) -> dict[str, np.ndarray]:
-        return self.model.events.recent("voluntary")
+        cols = ("from_role", "motivation", "top_quartile", "expertise")
+        return self.model.events.recent("voluntary", columns=cols)
 
     @cached_property
     def moves(self) -> dict[str, np.ndarray]:
-        return self.model.events.recent("promotion")
+        return self.model.events.recent("promotion", columns=("from_role", "to_role"))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any
 
 import mesa
@@ -21,7 +20,7 @@ from orgsim.agents import Employee
 from orgsim.attributes import AttributeDrawers
 from orgsim.events import EVENT_KINDS, SNAPSHOT, EventLog, EventsMode
 from orgsim.hierarchy import MANAGER
-from orgsim.measures import Measure, Recorder, select_measures, skill_percentile
+from orgsim.measures import Measure, Recorder, select_measures
 from orgsim.parameters import ModelParams
 from orgsim.people import People
 from orgsim.policies import apply_policy
@@ -70,6 +69,10 @@ class OrgModel(mesa.Model):
         self.attributes = AttributeDrawers()
         self._streams: dict[str, np.random.Generator] = {}
         self._positions = self._index_positions()
+        self._grade_positions = {
+            int(g): np.flatnonzero(self.hierarchy.grade == g)
+            for g in np.unique(self.hierarchy.grade)
+        }
         self._boss: tuple[int, np.ndarray] | None = None
         self._employees: dict[int, Employee] | None = None
         for rule in self.rules():
@@ -180,6 +183,11 @@ class OrgModel(mesa.Model):
         """Positions of one grade and role, in chart order."""
         return self._positions.get((grade, role), np.empty(0, dtype=np.int64))
 
+    def rows_at_grade(self, grade: int) -> np.ndarray:
+        """Rows of the people in posts of ``grade``, in chart order."""
+        holders = self.holder[self._grade_positions.get(grade, np.empty(0, dtype=np.int64))]
+        return holders[holders >= 0]
+
     def vacancies(self, grade: int, role: int) -> np.ndarray:
         """Vacant positions of one grade and role, in chart order."""
         pos = self.positions(grade, role)
@@ -257,8 +265,12 @@ class OrgModel(mesa.Model):
             exits = [k for k, v in EVENT_KINDS.items() if v.exit]
             raise ValueError(f"{kind!r} is not an exit kind; exit kinds: {', '.join(exits)}")
         rows = self.people.row_of(ids)
-        pct = skill_percentile(self.people.skill, self.people.active)[rows]
-        self._log(kind, rows, top_quartile=pct >= 0.75, expertise=self.expertise()[rows])
+        extra = {"expertise": self.expertise()[rows]}
+        if EVENT_KINDS[kind].voluntary:  # for regretted turnover: leavers in the top quartile
+            skill = self.people.skill[self.people.active]
+            k = int(0.75 * len(skill))
+            extra["top_quartile"] = self.people.skill[rows] >= np.partition(skill, k)[k]
+        self._log(kind, rows, **extra)
         self.holder[self.people.position[rows]] = -1
         self.people.discharge(rows, self.month, kind)
 
@@ -354,7 +366,7 @@ class OrgModel(mesa.Model):
                 label = f"by grade ({', '.join(n for n, _ in group)}): level by level"
                 plan.append((label, lambda group=group: self._step_levels(group)))
             elif not (at and i in at):
-                plan.append((f"{name}: {type(rule).__name__}", partial(rule.step, self)))
+                plan.append((f"{name}: {type(rule).__name__}", lambda rule=rule: rule.step(self)))
             if name == record_after or (at and i == at[-1] and record_after in together):
                 plan.append(("record measures", lambda: self.recorder.record(self)))
         if record_after is None:

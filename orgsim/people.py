@@ -70,14 +70,19 @@ class People:
         self._left_kind: dict[int, str] = {}
         self._next_id = 0
         self.version = 0  # bumped by every hire, move and exit (for caches of the chart's state)
+        self._active: tuple[int, np.ndarray] = (-1, np.empty(0, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.uid)
 
     @property
     def active(self) -> np.ndarray:
-        """Mask of rows that hold a person."""
-        return self.uid >= 0
+        """Mask of rows that hold a person (cached until people join or leave; read-only)."""
+        if self._active[0] != self.version:
+            mask = self.uid >= 0
+            mask.flags.writeable = False
+            self._active = (self.version, mask)
+        return self._active[1]
 
     @property
     def count(self) -> int:

@@ -65,13 +65,13 @@ class Promotion(Phase):
     def eligible(self, model: OrgModel, grade: int, role: int) -> np.ndarray:
         """Rows of the people one grade below who may be offered a ``role`` post at ``grade``."""
         p = model.people
-        below = p.grade == grade - 1
+        below = model.rows_at_grade(grade - 1)
         if role == MANAGER:
-            return np.flatnonzero(below & ~p.stepped_back)
-        track = p.role == IC
+            return below[~p.stepped_back[below]]
+        track = p.role[below] == IC
         if role == SPECIALIST:
-            track |= p.role == SPECIALIST
-        return np.flatnonzero(below & track)
+            track |= p.role[below] == SPECIALIST
+        return below[track]
 
     def on_promoted(self, model: OrgModel, rows: np.ndarray) -> None:
         """What a promotion does to the promoted people (their rows): by default nothing
