@@ -1,4 +1,5 @@
-"""Thin callbacks of the Sweep and Sensitivity tabs, shown only for experiments they apply to."""
+"""Thin callbacks of the tabs shown only for experiments they apply to: Profiles (measures by
+category), Sweep and Sensitivity."""
 
 from __future__ import annotations
 
@@ -12,40 +13,76 @@ from dashboard import ids
 from dashboard.callbacks import REFUSED, guarded, keep
 from dashboard.components import HIDDEN
 from dashboard.data import Experiment
-from orgsim import figures_sweep
+from orgsim import figures, figures_sweep
 from orgsim.overview import rules_text
+
+OPTIONAL_TABS = (ids.TAB_PROFILES, ids.TAB_SWEEP, ids.TAB_SENSITIVITY)
 
 
 def register(app: Dash, root: Path) -> None:
-    """Attach the callbacks of the Sweep and Sensitivity tabs to ``app``."""
+    """Attach the callbacks of the Profiles, Sweep and Sensitivity tabs to ``app``."""
     register_tabs(app, root)
+    register_profiles(app, root)
     register_sweep(app, root)
     register_sensitivity(app, root)
 
 
 def applies(root: Path, name: str | None) -> dict[str, bool]:
-    """Which of the Sweep and Sensitivity tabs apply to experiment ``name``."""
+    """Which of the optional tabs apply to experiment ``name``."""
     try:
         exp = Experiment(root, name)
-        return {ids.TAB_SWEEP: bool(exp.swept), ids.TAB_SENSITIVITY: exp.sensitivity() is not None}
+        return {
+            ids.TAB_PROFILES: bool(exp.results.profile_measures),
+            ids.TAB_SWEEP: bool(exp.swept),
+            ids.TAB_SENSITIVITY: exp.sensitivity() is not None,
+        }
     except REFUSED:
-        return {ids.TAB_SWEEP: False, ids.TAB_SENSITIVITY: False}
+        return dict.fromkeys(OPTIONAL_TABS, False)
 
 
 def register_tabs(app: Dash, root: Path) -> None:
     """Show the tabs that apply to the chosen experiment; leave one that no longer applies."""
 
     @app.callback(
-        Output(ids.TAB_SWEEP, "style"),
-        Output(ids.TAB_SENSITIVITY, "style"),
+        *[Output(tab, "style") for tab in OPTIONAL_TABS],
         Output(ids.TABS, "value"),
         Input(ids.EXPERIMENT, "value"),
         State(ids.TABS, "value"),
     )
     def show_tabs(name: str | None, tab: str) -> tuple:
         shown = applies(root, name)
-        styles = [{} if shown[t] else HIDDEN for t in (ids.TAB_SWEEP, ids.TAB_SENSITIVITY)]
+        styles = [{} if shown[t] else HIDDEN for t in OPTIONAL_TABS]
         return *styles, ids.TAB_OVERVIEW if shown.get(tab) is False else no_update
+
+
+def register_profiles(app: Dash, root: Path) -> None:
+    """The picker of measures by category, and the chosen one's profile."""
+
+    @app.callback(
+        Output(ids.PROFILE_MEASURE, "options"),
+        Output(ids.PROFILE_MEASURE, "value"),
+        Input(ids.EXPERIMENT, "value"),
+        State(ids.PROFILE_MEASURE, "value"),
+    )
+    @guarded
+    def profile_choices(name: str, measure: str | None) -> tuple:
+        options = Experiment(root, name).profile_options()
+        if not options:
+            raise PreventUpdate
+        return options, keep(measure, options)
+
+    @app.callback(
+        Output(ids.PROFILE_GRAPH, "figure"),
+        Input(ids.EXPERIMENT, "value"),
+        Input(ids.PROFILE_MEASURE, "value"),
+    )
+    @guarded
+    def profile(name: str, measure: str | None) -> Any:
+        exp = Experiment(root, name)
+        if measure not in exp.results.profile_measures:
+            raise PreventUpdate
+        m = exp.results.measures[measure]
+        return figures.profile_figure(exp.comparison(), m, exp.colours)
 
 
 def register_sweep(app: Dash, root: Path) -> None:

@@ -13,7 +13,8 @@ from orgsim.overview import Card, CardRow
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 HIDDEN = {"display": "none"}  # a tab that does not apply to the chosen experiment
-ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY)  # shown by a callback when they apply
+# Tabs shown by a callback only where they apply.
+ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_PROFILES)
 BADGES = ("better", "worse", "unclear")  # verdicts shown as a badge beside the difference
 
 
@@ -87,6 +88,7 @@ def tabs(has_data: bool) -> dcc.Tabs:
         (ids.TAB_BREAKDOWNS, "Grades and roles", breakdowns_tab()),
         (ids.TAB_FLOWS, "Career moves", flows_tab()),
         (ids.TAB_PETER, "Peter principle", peter_tab()),
+        (ids.TAB_PROFILES, "Profiles", profiles_tab()),
         (ids.TAB_SWEEP, "Sweep", sweep_tab()),
         (ids.TAB_SENSITIVITY, "Sensitivity", sensitivity_tab()),
         (ids.TAB_WHATIF, "What if…", whatif_tab()),
@@ -164,6 +166,19 @@ def picker(pid: str, label: str) -> html.Div:
     return html.Div(
         [html.Label(label, htmlFor=pid), dcc.Dropdown(id=pid, clearable=False)], className="pick"
     )
+
+
+def profiles_tab() -> html.Div:
+    """A measure with a value per category (grade, group, ...), as a profile per policy."""
+    intro = (
+        "Some measures have a value per category, such as each grade. Here: each policy's "
+        "mean at the horizon per category, with its 95% interval."
+    )
+    return html.Div(
+        [html.P(intro, className="lead"),
+         html.Div([picker(ids.PROFILE_MEASURE, "Measure")], className="pickers"),
+         graph(ids.PROFILE_GRAPH)]
+    )  # fmt: skip
 
 
 def sweep_tab() -> html.Div:

@@ -96,6 +96,11 @@ class Experiment:
         r = self.results
         return overview_cards(self.key_comparison(), r.measures, r.key_measures, r.baseline)
 
+    def profile_options(self) -> list[dict[str, str]]:
+        """Picker options for the measures by category."""
+        meta = self.results.measures
+        return [{"label": meta[m].label, "value": m} for m in self.results.profile_measures]
+
     def measure_options(self, present: Iterable[str]) -> list[dict[str, str]]:
         """Picker options for the measures in ``present``: key measures first, then the rest."""
         meta, present = self.results.measures, set(present)

@@ -16,6 +16,7 @@ TAB_FLOWS = "tab-flows"
 TAB_PETER = "tab-peter"
 TAB_SWEEP = "tab-sweep"  # shown only for sweeps
 TAB_SENSITIVITY = "tab-sensitivity"  # shown only for sensitivity analyses
+TAB_PROFILES = "tab-profiles"  # shown only for experiments with measures by category
 TAB_WHATIF = "tab-whatif"
 
 # views
@@ -29,6 +30,10 @@ RELUCTANT_GRAPH = "reluctant-graph"
 FLOW_POLICY = "flow-policy"
 FLOWS_GRAPH = "flows-graph"
 PETER_GRAPH = "peter-graph"
+
+# profiles of measures by category
+PROFILE_MEASURE = "profile-measure-picker"
+PROFILE_GRAPH = "profile-graph"
 
 # sweep and sensitivity views
 SWEEP_MEASURE = "sweep-measure-picker"

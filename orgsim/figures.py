@@ -90,6 +90,36 @@ def timeseries_figure(bands: pd.DataFrame, m: Measure, colours: dict[str, str]) 
     return style(fig, f"{m.label} over time", sub)
 
 
+def profile_figure(comparison: pd.DataFrame, m: Measure, colours: dict[str, str]) -> go.Figure:
+    """A measure by category as a profile: per category (x), each policy's mean over
+    replications with its 95% interval; ``comparison`` holds the rows ``name[category]``."""
+    rows = comparison[comparison["measure"].str.startswith(f"{m.name}[")]
+    cats = rows["measure"].str.slice(len(m.name) + 1, -1)
+    order = sorted(cats.unique(), key=_category_key)
+    fig = go.Figure()
+    for policy, colour in colours.items():
+        r = rows[rows["policy"] == policy].assign(category=cats).set_index("category")
+        r = r.reindex([c for c in order if c in r.index])
+        fig.add_scatter(x=r.index, y=r["mean"], name=policy, mode="lines+markers",
+                        line=dict(color=colour, width=2.5),
+                        error_y=dict(type="data", symmetric=False, color=colour,
+                                     array=r["ci_high"] - r["mean"],
+                                     arrayminus=r["mean"] - r["ci_low"]),
+                        hovertemplate=hover(policy, f"{m.by} %{{x}}: %{{y:.3g}}"))  # fmt: skip
+    fig.update_xaxes(title_text=(m.by or "category").capitalize(), type="category")
+    fig.update_yaxes(title_text=axis_title(m))
+    sub = "Markers: mean over replications. Whiskers: 95% interval."
+    return style(fig, f"{m.label} by {m.by or 'category'}", sub)
+
+
+def _category_key(text: str) -> tuple[int, float, str]:
+    """Numbers in numeric order first, then names in alphabetical order."""
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text)
+
+
 # --- organisation structure -------------------------------------------------------------------
 def _mean(values: pd.Series) -> float:
     return mean_ci(values.to_numpy())[0]

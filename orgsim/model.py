@@ -74,6 +74,7 @@ class OrgModel(mesa.Model):
             for g in np.unique(self.hierarchy.grade)
         }
         self._boss: tuple[int, np.ndarray] | None = None
+        self._step_cache: dict[Any, Any] = {}
         self._employees: dict[int, Employee] | None = None
         for rule in self.rules():
             rule.setup(self)
@@ -88,6 +89,7 @@ class OrgModel(mesa.Model):
     def step(self) -> None:
         """Advance one step: every phase in order; record the measures at the plan's point."""
         self.month += self.step_months
+        self._step_cache.clear()
         for _, run in self._plan:
             run()
         if self._employees is not None:
@@ -174,6 +176,13 @@ class OrgModel(mesa.Model):
         shift the draws of later months, so paired runs stay aligned."""
         key = (zlib.crc32(name.encode()), self.month)
         return np.random.default_rng(np.random.SeedSequence(self._root, spawn_key=key))
+
+    def once_per_step(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, made once per step of this model and ``key`` (e.g. a rule's draws that
+        several calls within a step must share)."""
+        if key not in self._step_cache:
+            self._step_cache[key] = make()
+        return self._step_cache[key]
 
     def is_review_step(self) -> bool:
         """Whether this step is a promotion review (IC and specialist vacancies filled)."""

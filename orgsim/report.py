@@ -72,6 +72,7 @@ def render(results: Results) -> str:
         section("What the experiment found", findings(results, comparison)),
         section("Key measures at the horizon", cards_html(results, comparison, colours)),
         section("Key measures over time", timeseries_html(results, colours)),
+        *profile_sections(results, comparison, colours),
         section("Career moves", flows_html(results, colours)),
         section(
             "The Peter principle",
@@ -184,6 +185,15 @@ def flows_html(results: Results, colours: dict[str, str]) -> str:
         links = figures.flow_links(events, policy, run["years"], runs)
         parts.append(figure_html(figures.flows_figure(links, policy, colours[policy])))
     return "".join(parts)
+
+
+def profile_sections(results: Results, comparison, colours: dict[str, str]) -> list[str]:
+    """Each measure by category as a profile, or nothing if there are none."""
+    names = results.profile_measures
+    if not names:
+        return []
+    figs = [figures.profile_figure(comparison, results.measures[n], colours) for n in names]
+    return [section("Profiles", "".join(figure_html(f) for f in figs))]
 
 
 def sweep_sections(results: Results, colours: dict[str, str]) -> list[str]:

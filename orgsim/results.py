@@ -234,6 +234,11 @@ class Results:
                 meta[name] = replace(m, name=name, label=f"{m.label}: {m.by} {cat}", by=None)
         return meta
 
+    @property
+    def profile_measures(self) -> list[str]:
+        """Names of the measures by category (each summarised per category)."""
+        return [k for k, v in self.manifest.get("measures", {}).items() if v.get("by")]
+
     def recorded_summaries(self) -> list[str]:
         """Names of the summarised measures (a measure by category gives one per category)."""
         return list(self.manifest.get("summaries", []))

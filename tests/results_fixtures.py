@@ -68,3 +68,13 @@ def make_sensitivity_results(root: Path, name: str = "tiny-sensitivity", **kw: A
     folder = root / name
     run_sensitivity(parse_scenario(SENSITIVITY), folder, samples=2, workers=1, **kw)
     return folder
+
+
+def make_profile_results(root: Path) -> Path:
+    """examples/glass-ceiling (a measure by grade), 2 replications of 3 years, in root."""
+    path = Path(__file__).parents[1] / "examples/glass-ceiling/scenario.yaml"
+    scenario = load_scenario(path)
+    scenario.run = scenario.run.model_copy(update={"years": 3, "replications": 2})
+    folder = root / "glass-ceiling"
+    run_experiment(scenario, folder, workers=1)
+    return folder

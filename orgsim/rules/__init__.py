@@ -105,8 +105,14 @@ def build_rules(
                 f"phases: {', '.join(names)}"
             )
         rule = resolve_rule(extra.rule, "phase", f"phases[{i}].use", params, extra.params)
+        name = getattr(rule, "slot", None)
+        if not isinstance(name, str) or name in names:
+            raise RuleReferenceError(
+                f"phases[{i}].use: {type(rule).__name__} needs a phase name of its own "
+                f"(a class attribute slot = 'my-phase'; taken: {', '.join(names)})"
+            )
         at = names.index(extra.anchor) + (extra.where == "after")
-        phases.insert(at, (rule.slot, rule))
+        phases.insert(at, (name, rule))
     return {s: rules[s] for s in COMPONENTS}, phases
 
 

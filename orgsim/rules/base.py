@@ -156,7 +156,7 @@ class Vacancy:
     grade: int
     role: int
     needed: int
-    candidates: np.ndarray  # rows of model.people, in row order
+    candidates: np.ndarray  # rows of model.people, in chart order of their posts
     draws: Mapping[str, np.ndarray] = field(repr=False)
 
     @property

@@ -27,7 +27,6 @@ class Engagement(Phase):
     gap = (1 - pay ratio) + stigma for specialists, + step-back stigma for those who stepped back.
     """
 
-    phase = "engagement"
     Params = EngagementParams
     section = "engagement"
     levers = ("ic_ceiling_grade", "specialist_top_grade", "specialist_pay_ratio",

@@ -25,10 +25,6 @@ class Leaving(Phase):
     Params = LeavingParams
     section = "leaving"
 
-    def __init__(self, params=None) -> None:
-        super().__init__(params)
-        self._u: tuple[int, np.ndarray] | None = None
-
     def step(self, model: OrgModel) -> None:
         self.leave(model, model.people.active)
 
@@ -38,9 +34,9 @@ class Leaving(Phase):
     def leave(self, model: OrgModel, among: np.ndarray) -> None:
         """Exits and retirements among the rows in the mask ``among``."""
         p, people = self.params, model.people
-        if self._u is None or self._u[0] != model.month:  # one draw per row per step
-            self._u = (model.month, model.stream("leaving").random(len(people)))
-        u = self._u[1]
+        u = model.once_per_step(  # one draw per row per step, however many levels ask
+            (id(self), "u"), lambda: model.stream("leaving").random(len(people))
+        )
         pct = skill_percentile(people.skill, people.active)
         monthly = p.base_monthly_exit * np.exp(
             p.engagement_sensitivity * (p.reference_engagement - people.engagement)

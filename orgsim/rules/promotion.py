@@ -29,10 +29,6 @@ class Promotion(Phase):
     Params = PromotionParams
     section = "promotion"
 
-    def __init__(self, params=None) -> None:
-        super().__init__(params)
-        self._draws: tuple[int, Draws] | None = None
-
     def step(self, model: OrgModel) -> None:
         for grade, role in model.components["filling"].levels(model):
             self.fill(model, grade, role)
@@ -79,9 +75,7 @@ class Promotion(Phase):
 
     def draws(self, model: OrgModel) -> Draws:
         """This step's draws (the same for every grade of the step)."""
-        if self._draws is None or self._draws[0] != model.month:
-            self._draws = (model.month, Draws(model, self.params))
-        return self._draws[1]
+        return model.once_per_step((id(self), "draws"), lambda: Draws(model, self.params))
 
 
 class Draws(Mapping):

@@ -50,6 +50,8 @@ def best_first(rows: np.ndarray, key: np.ndarray, needed: int) -> np.ndarray:
 
     A partial sort: ranking 100,000 candidates for three vacancies costs O(n), not O(n log n).
     """
+    if needed <= 0:
+        return rows[:0]
     finite = np.isfinite(key)
     rows, key = rows[finite], key[finite]
     if needed < len(rows) // 4:

@@ -1,6 +1,5 @@
-"""Phase 'promotion': vacancies filled from the grade below by the policy's selection rule;
-candidates accept a manager role by weighing status against reluctance and, under a dual
-track, against the specialist ladder."""
+"""Phase 'promotion': vacancies filled from the grade below, in the filling slot's order, among
+the candidates who accept (the acceptance slot), chosen by the selection slot."""
 
 from __future__ import annotations
 
@@ -8,134 +7,208 @@ import numpy as np
 import pytest
 
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
-from orgsim.rules.promotion import accepts_management
+from orgsim.rules.promotion import Draws, Promotion
 
 EXACT = {"performance_noise": 0.0, "acceptance_noise": 0.0}
 
 
-def test_acceptance_equation(tiny) -> None:
-    d = np.array([0.9, 0.9, 0.1, 0.1, 0.5])
-    m = np.array([0.2, 0.8, 0.2, 0.8, 0.45])
-    grade = np.full(5, 3)
-    zero = np.zeros(5)
-    single = accepts_management(tiny(), d, m, grade, zero)
-    # single ladder: 0.6 d + (m - 0.5) > 0 (the alternative is staying put)
-    np.testing.assert_array_equal(single, 0.6 * d + m - 0.5 > 0)
-    np.testing.assert_array_equal(single, [True, True, False, True, True])
-    # genuine dual track: the specialist ladder offers the same status, so only m > 0.5 accepts
-    genuine = accepts_management(tiny(policy="genuine-dual-track"), d, m, grade, zero)
-    np.testing.assert_array_equal(genuine, m > 0.5)
-
-
-def test_nominal_ladder_is_a_weaker_alternative_and_ends_early() -> None:
-    from orgsim import OrgModel
-
-    model = OrgModel({"organisation": {"size": 200}}, policy="nominal-dual-track")
-    d, m, zero = np.array([1.0]), np.array([0.3]), np.zeros(1)
-    # U_manage = 0.6 + 0.3 - 0.5 = 0.4; U_specialist = 0.6 x 0.85 x (1 - 0.3) = 0.357
-    assert accepts_management(model, d, m, np.array([4]), zero).all()
-    m = np.array([0.25])  # U_manage = 0.35 < 0.357
-    assert not accepts_management(model, d, m, np.array([4]), zero).any()
-    # above the nominal ladder's top (grade 4) there is no alternative
-    assert accepts_management(model, d, m, np.array([5]), zero).all()
-
-
-def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> None:
-    rng = np.random.default_rng(0)
-    n = 20_000
-    d, m = rng.beta(2, 2, n), rng.uniform(0, 1, n)
-    noise = 0.15 * rng.standard_normal(n)
-    grade = np.full(n, 3)
-    reluctant = m < 0.5
-    share = {
-        policy: accepts_management(tiny(policy=policy), d, m, grade, noise)[reluctant].mean()
-        for policy in ("single-ladder", "genuine-dual-track")
-    }
-    assert share["single-ladder"] > 0.5
-    assert share["genuine-dual-track"] < 0.5 * share["single-ladder"]
-
-
-def manager_ranking(model, rows, draws):
-    return model.components["selection"].rank(model, rows, draws, len(rows))
-
-
-def test_manager_ranking_by_selection_rule(tiny) -> None:
-    rows = np.arange(10, 16)
-    perf = np.zeros(40)
-    perf[rows] = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2]
-    draws = {"performance": perf, "assessment": np.zeros(40), "lottery": -perf}
-    model = tiny()
-    np.testing.assert_array_equal(manager_ranking(model, rows, draws), [11, 14, 12, 13, 15, 10])
-    model = tiny(policy_overrides={"selection": "random"})
-    np.testing.assert_array_equal(manager_ranking(model, rows, draws), [10, 15, 13, 12, 14, 11])
-    model = tiny(policy_overrides={"selection": "assessed-aptitude"})
-    wf = model.workforce
-    wf.aptitude[rows] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
-    np.testing.assert_array_equal(manager_ranking(model, rows, draws), [12, 15, 10, 13, 14, 11])
-    model = tiny(policy="ask-the-question")
-    wf = model.workforce
-    wf.aptitude[rows] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
-    wf.stated_preference[rows] = [0.9, 0.9, 0.2, 0.9, 0.4, 0.6]  # 12 and 14 do not ask to lead
-    np.testing.assert_array_equal(manager_ranking(model, rows, draws), [15, 10, 13, 11])
+def vacate(model, positions) -> np.ndarray:
+    """Make ``positions`` vacant (their holders resign); returns the leavers' ids."""
+    ids = model.people.uid[model.holder[np.atleast_1d(positions)]]
+    model.remove_people(ids, "voluntary")
+    return ids
 
 
 def test_manager_vacancy_goes_to_the_best_performer_who_accepts(tiny, phase) -> None:
     model = tiny(promotion=EXACT)
-    wf, h = model.workforce, model.hierarchy
-    grade2 = np.flatnonzero(wf.occupied & (h.grade == 2))
-    wf.firm_expertise[:] = 1.0
-    wf.skill[grade2] = np.linspace(0.3, 0.6, len(grade2))
-    wf.status_drive[grade2], wf.motivation[grade2] = 0.5, 0.5  # all accept: 0.3 > 0
+    p = model.people
+    grade2 = np.flatnonzero(p.active & (p.grade == 2))
+    p.firm_expertise[:] = 1.0
+    p.skill[grade2] = np.linspace(0.3, 0.6, len(grade2))
+    p.status_drive[grade2], p.motivation[grade2] = 0.5, 0.5  # all accept: 0.3 > 0
     best, second = grade2[-1], grade2[-2]
-    wf.status_drive[best], wf.motivation[best] = 0.0, 0.1  # declines: 0 - 0.4 < 0
-    pid = wf.person_id[second]
+    p.status_drive[best], p.motivation[best] = 0.0, 0.1  # declines: 0 - 0.4 < 0
+    pid, old_post = p.uid[second], p.position[second]
     model.month = 3  # off review: only manager vacancies are filled
-    model.remove_people(np.array([4]), "exit", top_quartile=np.zeros(40, bool))
+    vacate(model, 4)
     phase(model, "promotion").step(model)
-    assert wf.person_id[4] == pid
-    assert wf.promoted_month[4] == 3
-    assert wf.pre_promotion_performance[4] == pytest.approx(0.6 - 0.3 / (len(grade2) - 1))
-    assert not wf.occupied[second]  # the IC vacancy waits for the review
+    # the person keeps their row and now holds the post
+    assert model.holder[4] == second and p.uid[second] == pid and p.position[second] == 4
+    assert p.grade[second] == 3 and p.role[second] == MANAGER
+    assert p.promoted_month[second] == 3 and p.time_in_grade[second] == 0
+    assert p.pre_promotion_performance[second] == pytest.approx(0.6 - 0.3 / (len(grade2) - 1))
+    assert model.holder[old_post] == -1  # the IC vacancy waits for the review
+    assert p.position[best] != 4 and p.grade[best] == 2
     ev = model.events_frame.query("event == 'promotion'")
     assert len(ev) == 1 and ev["to_role"].iloc[0] == "manager"
-    assert model.flows["promotions_to_manager"] == 1
+    assert ev["person_id"].iloc[0] == pid
+    assert ev["pre_promotion_performance"].iloc[0] == p.pre_promotion_performance[second]
+    model.recorder.record(model)
+    assert model.timeseries["promotions_to_manager"].iloc[-1] == 12  # one, per year
+
+
+def test_with_accept_all_the_best_performer_is_made_manager(tiny, phase) -> None:
+    """Who accepts is the acceptance slot's decision: accepting all, the best performer is
+    moved even though they do not want the post."""
+    from orgsim import OrgModel
+
+    model = OrgModel(
+        {"organisation": {"size": 40, "grades": 4, "span": 4}, "policy": {"ic_ceiling_grade": 2},
+         "promotion": EXACT},
+        rules={"acceptance": "accept-all"},
+    )  # fmt: skip
+    p = model.people
+    grade2 = np.flatnonzero(p.active & (p.grade == 2))
+    p.firm_expertise[:] = 1.0
+    p.skill[grade2] = np.linspace(0.3, 0.6, len(grade2))
+    best = grade2[-1]
+    p.status_drive[best], p.motivation[best] = 0.0, 0.1
+    model.month = 3
+    vacate(model, 4)
+    phase(model, "promotion").step(model)
+    assert model.holder[4] == best
 
 
 def test_review_runs_the_vacancy_chain_down(tiny, phase) -> None:
     model = tiny(promotion=EXACT)
-    wf, h = model.workforce, model.hierarchy
-    wf.status_drive[:], wf.motivation[:] = 1.0, 0.9
-    model.remove_people(np.array([0]), "exit", top_quartile=np.zeros(40, bool))  # top grade
+    p, h = model.people, model.hierarchy
+    p.status_drive[:], p.motivation[:] = 1.0, 0.9
+    vacate(model, 0)  # top grade
     assert model.is_review_step()
     phase(model, "promotion").step(model)
     ev = model.events_frame.query("event == 'promotion'")
     assert list(ev["from_grade"]) == [3, 2, 1]
     assert list(ev["to_grade"]) == [4, 3, 2]
     assert list(ev["to_role"]) == ["manager", "manager", "ic"]
+    # each mover keeps their row, which now holds their new post
+    rows = p.row_of(ev["person_id"].to_numpy())
+    np.testing.assert_array_equal(p.grade[rows], [4, 3, 2])
+    np.testing.assert_array_equal(model.holder[p.position[rows]], rows)
     # the chain ends with a grade-1 vacancy, left to hiring
-    vacant = np.flatnonzero(~wf.occupied)
+    vacant = np.flatnonzero(model.holder < 0)
     assert len(vacant) == 1 and h.grade[vacant[0]] == 1 and h.role[vacant[0]] == IC
+    assert p.count == 39
 
 
 def test_ic_vacancies_go_to_the_best_performer_below(tiny, phase) -> None:
     model = tiny(promotion=EXACT)
-    wf, h = model.workforce, model.hierarchy
-    grade1 = np.flatnonzero(h.grade == 1)
-    wf.firm_expertise[:] = 1.0
-    wf.skill[grade1] = np.linspace(0.2, 0.5, len(grade1))
-    model.remove_people(np.array([10]), "exit", top_quartile=np.zeros(40, bool))  # grade-2 IC
-    best = wf.person_id[grade1[-1]]
+    p = model.people
+    grade1 = np.flatnonzero(p.grade == 1)
+    p.firm_expertise[:] = 1.0
+    p.skill[grade1] = np.linspace(0.2, 0.5, len(grade1))
+    vacate(model, 10)  # a grade-2 IC
+    best = p.uid[grade1[-1]]
     phase(model, "promotion").step(model)
-    assert wf.person_id[10] == best
+    assert model.holder[10] == p.row_of([best])[0] == grade1[-1]
+    assert p.role[grade1[-1]] == IC and p.grade[grade1[-1]] == 2
 
 
 def test_specialist_vacancy_filled_from_practitioners(tiny, phase) -> None:
     model = tiny(policy="genuine-dual-track", promotion=EXACT)
-    wf, h = model.workforce, model.hierarchy
+    h = model.hierarchy
     spec3 = np.flatnonzero((h.role == SPECIALIST) & (h.grade == 3))[0]
-    model.remove_people(np.array([spec3]), "exit", top_quartile=np.zeros(40, bool))
+    vacate(model, spec3)
     phase(model, "promotion").step(model)
     ev = model.events_frame.query("event == 'promotion' and to_role == 'specialist'")
     assert len(ev) == 1 and ev["from_role"].iloc[0] == "ic" and ev["from_grade"].iloc[0] == 2
-    assert model.flows["promotions_to_specialist"] == 1
-    assert h.role[spec3] != MANAGER and wf.occupied[spec3]
+    assert h.role[spec3] != MANAGER and model.holder[spec3] >= 0
+    assert model.people.role[model.holder[spec3]] == SPECIALIST
+    model.recorder.record(model)
+    assert model.timeseries["promotions_to_specialist"].iloc[-1] == 12
+
+
+def test_who_is_eligible(tiny, phase) -> None:
+    """Manager posts: anyone one grade below who has not stepped back; specialist posts: ICs
+    and specialists; IC posts: ICs."""
+    model = tiny(policy="genuine-dual-track")
+    p, rule = model.people, phase(model, "promotion")
+    below3 = np.flatnonzero(p.grade == 2)  # ICs only
+    p.stepped_back[below3[0]] = True
+    np.testing.assert_array_equal(rule.eligible(model, 3, MANAGER), below3[1:])
+    np.testing.assert_array_equal(rule.eligible(model, 3, SPECIALIST), below3)
+    np.testing.assert_array_equal(rule.eligible(model, 3, IC), below3)
+    below4 = np.flatnonzero(p.grade == 3)  # managers and specialists
+    assert set(p.role[below4].tolist()) == {SPECIALIST, MANAGER}
+    specialists = below4[p.role[below4] == SPECIALIST]
+    p.stepped_back[specialists[0]] = True
+    np.testing.assert_array_equal(
+        rule.eligible(model, 4, MANAGER), below4[below4 != specialists[0]]
+    )
+    np.testing.assert_array_equal(rule.eligible(model, 4, SPECIALIST), specialists)
+    assert rule.eligible(model, 4, IC).size == 0
+
+
+def test_serving_managers_weigh_no_specialist_ladder(tiny, phase) -> None:
+    """Under a genuine dual track a reluctant practitioner declines a manager post, while a
+    serving manager, who cannot take the specialist ladder instead, accepts it."""
+    model = tiny(policy="genuine-dual-track", promotion=EXACT)
+    p = model.people
+    below = np.flatnonzero(p.grade == 3)
+    mgr, spec = below[p.role[below] == MANAGER][0], below[p.role[below] == SPECIALIST][0]
+    p.status_drive[below], p.motivation[below] = 0.0, 0.0  # nobody accepts...
+    p.status_drive[[mgr, spec]], p.motivation[[mgr, spec]] = 1.0, 0.4  # ...but these two?
+    p.firm_expertise[:] = 1.0
+    p.skill[below] = 0.1
+    p.skill[spec] = 0.9  # the specialist performs best
+    vacate(model, 0)
+    model.month = 3
+    phase(model, "promotion").fill(model, 4, MANAGER)
+    # U_manage = 0.6 + 0.4 - 0.5 = 0.5; U_specialist = 0.6 for the specialist, 0 for the manager
+    assert model.holder[0] == mgr
+
+
+def test_step_level_fills_one_grade(tiny, phase) -> None:
+    model = tiny(promotion=EXACT)
+    model.people.status_drive[:], model.people.motivation[:] = 1.0, 0.9
+    vacate(model, [0, 10])  # a grade-4 manager, a grade-2 IC
+    rule = phase(model, "promotion")
+    rule.step_level(model, 2)
+    ev = model.events.recent("promotion")
+    assert ev["to_grade"].tolist() == [2]
+    assert model.holder[0] == -1 and model.holder[10] >= 0
+
+
+def test_on_promoted_gets_the_promoted_rows(tiny) -> None:
+    from orgsim import OrgModel
+
+    seen = []
+
+    class Recording(Promotion):
+        def on_promoted(self, model, rows):
+            seen.append((rows.copy(), model.people.grade[rows].copy()))
+
+    model = OrgModel(
+        {"organisation": {"size": 40, "grades": 4, "span": 4}, "policy": {"ic_ceiling_grade": 2}},
+        rules={"promotion": Recording},
+    )
+    p = model.people
+    p.status_drive[:], p.motivation[:] = 1.0, 0.9
+    vacate(model, 0)
+    dict(model.phases)["promotion"].step(model)
+    moved = p.row_of(model.events.recent("promotion")["person_id"])
+    assert [r.tolist() for r, _ in seen] == [[m] for m in moved]
+    assert [g.tolist() for _, g in seen] == [[4], [3], [2]]  # called after the move
+
+
+def test_draws(tiny, phase) -> None:
+    """One array per kind over every row; 'accept' is a raw standard normal (the acceptance
+    rule scales it); the same numbers for every policy and acceptance noise; cached for the
+    step and new the next month."""
+    a = tiny(organisation={"size": 4000}, promotion={"acceptance_noise": 0.0})
+    b = tiny(organisation={"size": 4000}, policy="genuine-dual-track",
+             promotion={"acceptance_noise": 2.0})  # fmt: skip
+    da, db = phase(a, "promotion").draws(a), phase(b, "promotion").draws(b)
+    assert set(da) == {"performance", "assessment", "lottery", "accept"} and len(da) == 4
+    for kind in ("accept", "assessment", "lottery"):
+        assert len(da[kind]) == len(a.people)
+        np.testing.assert_array_equal(da[kind], db[kind])
+    assert abs(da["accept"].std() - 1) < 0.05 and abs(da["accept"].mean()) < 0.05
+    assert phase(a, "promotion").draws(a) is da
+    z = (da["performance"] - a.expertise()) / 0.1  # performance = expertise + noise
+    assert abs(z.std() - 1) < 0.05
+    assert not np.allclose(z, da["accept"])
+    with pytest.raises(KeyError):
+        da["mood"]
+    a.step()
+    assert not np.array_equal(phase(a, "promotion").draws(a)["accept"], da["accept"])
+    assert isinstance(da, Draws)

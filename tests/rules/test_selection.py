@@ -1,10 +1,80 @@
-"""The selection slot's partial sort gives the same leaders as a full sort."""
+"""Slot 'selection': who is chosen for a vacancy. Manager posts follow the policy's selection
+lever; specialist and IC posts go to the best observed performer; the partial sort gives the
+same leaders as a full sort."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from orgsim.rules.selection import best_first
+from orgsim.hierarchy import IC, MANAGER, SPECIALIST
+from orgsim.rules import Vacancy
+from orgsim.rules.selection import WorstFirst, best_first
+
+ROWS = np.arange(10, 16)
+
+
+def draws() -> dict[str, np.ndarray]:
+    perf = np.zeros(40)
+    perf[ROWS] = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2]
+    return {"performance": perf, "assessment": np.zeros(40), "lottery": -perf}
+
+
+def select(model, role: int = MANAGER, needed: int = len(ROWS), rule=None) -> list[int]:
+    vacancy = Vacancy(3, role, needed, ROWS, draws())
+    rule = rule or model.components["selection"]
+    return rule.select(model, vacancy).tolist()
+
+
+def test_manager_selection_by_the_policy_lever(tiny) -> None:
+    assert select(tiny()) == [11, 14, 12, 13, 15, 10]  # top performer
+    model = tiny(policy_overrides={"selection": "random"})
+    assert select(model) == [10, 15, 13, 12, 14, 11]  # the lottery's order
+    model = tiny(policy_overrides={"selection": "assessed-aptitude"})
+    model.people.aptitude[ROWS] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
+    assert select(model) == [12, 15, 10, 13, 14, 11]
+    model = tiny(policy="ask-the-question")
+    p = model.people
+    p.aptitude[ROWS] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
+    p.stated_preference[ROWS] = [0.9, 0.9, 0.2, 0.9, 0.4, 0.6]  # 12 and 14 do not ask to lead
+    assert select(model) == [15, 10, 13, 11]
+
+
+def test_assessment_noise_blurs_aptitude(tiny) -> None:
+    model = tiny(policy_overrides={"selection": "assessed-aptitude", "assessment_noise": 1.0})
+    model.people.aptitude[ROWS] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
+    vacancy = Vacancy(3, MANAGER, 6, ROWS, draws() | {"assessment": -np.arange(40.0)})
+    # aptitude - row: the earliest rows win
+    assert model.components["selection"].select(model, vacancy).tolist() == ROWS.tolist()
+
+
+def test_practitioner_posts_go_to_the_best_performer_whatever_the_lever(tiny) -> None:
+    for overrides in ({}, {"selection": "random"}, {"selection": "assessed-aptitude"}):
+        model = tiny(policy_overrides=overrides)
+        for role in (IC, SPECIALIST):
+            assert select(model, role) == [11, 14, 12, 13, 15, 10]
+
+
+def test_only_the_posts_needed_are_chosen(tiny) -> None:
+    assert select(tiny(), needed=2) == [11, 14]
+    assert select(tiny(), needed=1) == [11]
+    assert best_first(ROWS[:3], np.array([0.2, 0.1, 0.3]), 0).tolist() == []
+
+
+def test_nobody_is_chosen_when_none_are_needed() -> None:
+    assert best_first(np.arange(8), np.arange(8.0), 0).tolist() == []
+
+
+def test_worst_first(tiny) -> None:
+    """Pluchino et al.'s strategy: every post goes to the worst performer."""
+    model = tiny()
+    for role in (IC, MANAGER):
+        assert select(model, role, needed=3, rule=WorstFirst()) == [10, 15, 13]
+
+
+def test_vacancy_kind() -> None:
+    empty = np.empty(0, dtype=np.int64)
+    kinds = [Vacancy(2, r, 1, empty, {}).kind for r in (IC, SPECIALIST, MANAGER)]
+    assert kinds == ["ic", "specialist", "manager"]
 
 
 def test_best_first_matches_a_full_stable_sort() -> None:
