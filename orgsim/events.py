@@ -1,7 +1,7 @@
 """Events: what rules do to people (hires, exits of every kind, promotions, step-backs, ...).
 
 Rules emit events through the model's people-moving calls; measures read this step's events
-(``model.events.this_step(kind)``), so no hidden counter links a rule to a measure. Event kinds
+(``model.events.recent(kind)``), so no hidden counter links a rule to a measure. Event kinds
 are data: a rule may register its own, including new kinds of exit.
 """
 
@@ -126,6 +126,8 @@ class EventLog:
         codes = [np.full(len(b["month"]), kinds.index(k), np.int16) for k, b in self._batches]
         df = pd.DataFrame(data)
         df.insert(1, "event", pd.Categorical.from_codes(_join(codes, np.int16), kinds))
+        exits = [EVENT_KINDS[k].exit for k in kinds]
+        df.insert(2, "exit", np.asarray(exits, dtype=bool)[df["event"].cat.codes.to_numpy()])
         for c in ("from_role", "to_role"):
             df[c] = pd.Categorical.from_codes(df[c].astype(int), ROLE_NAMES)
         for c in ("from_grade", "to_grade"):
@@ -158,8 +160,10 @@ class EventLog:
 
     def _summarise(self, batches: list[tuple[str, dict[str, np.ndarray]]]) -> None:
         for kind, b in batches:
-            grade = b.get("from_grade", b.get("to_grade", np.full(len(b["month"]), -1)))
-            grades, counts = np.unique(np.asarray(grade, dtype=np.int64), return_counts=True)
+            none = np.full(len(b["month"]), -1)
+            grade = np.asarray(b.get("from_grade", none), dtype=np.int64)
+            grade = np.where(grade >= 0, grade, np.asarray(b.get("to_grade", none), np.int64))
+            grades, counts = np.unique(grade, return_counts=True)
             self._counts.append((int(b["month"][0]), kind, grades, counts))
 
 

@@ -102,7 +102,7 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
         summary["stopped_month"] = model.month
     tables = {
         "timeseries": model.timeseries,
-        "events": model.events_frame if model.events.keep == "all" else pd.DataFrame(),
+        "events": model.events_frame if model.events.keep != "none" else pd.DataFrame(),
         "summary": pd.DataFrame({"measure": summary.index, "value": summary.to_numpy()}),
         "structure": model.structure,
         "managers": model.promoted_managers(),

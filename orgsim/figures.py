@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from orgsim.events import EVENT_KINDS, exit_kinds
+from orgsim.events import exit_kinds
 from orgsim.measures import Measure
 from orgsim.overview import fmt, interval
 from orgsim.results import mean_ci
@@ -258,9 +258,9 @@ TARGETS = {"ic": "To IC", "specialist": "To specialist", "manager": "To manager"
            "dismissal": "Dismissed"}  # fmt: skip
 
 
-def _is_exit(kind: pd.Series, to_role: pd.Series) -> pd.Series:
-    """Exit events: registered exit kinds, and unknown kinds (a researcher's) with no new role."""
-    return kind.isin(exit_kinds()) | (~kind.isin(list(EVENT_KINDS)) & to_role.isna())
+def _is_exit(events: pd.DataFrame, kind: pd.Series) -> pd.Series:
+    """Exit events: as the run recorded them (its ``exit`` column), else by registered kind."""
+    return events["exit"].astype(bool) if "exit" in events else kind.isin(exit_kinds())
 
 
 def flow_links(events: pd.DataFrame, policy: str, years: float, replications: int) -> pd.DataFrame:
@@ -274,7 +274,7 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
     e = events[events["policy"] == policy]
     kind = e["event"].astype(str)
     src = e["from_role"].astype(object).where(kind != "hire", "hired")
-    tgt = e["to_role"].astype(object).where(~_is_exit(kind, e["to_role"]), kind)
+    tgt = e["to_role"].astype(object).where(~_is_exit(e, kind), kind)
     moves = pd.DataFrame({"source": src, "target": tgt}).dropna()
     moves = moves[moves["source"] != moves["target"]]
     counts = moves.value_counts().rename("value").reset_index()

@@ -76,6 +76,7 @@ class OrgModel(mesa.Model):
         self._boss: tuple[int, np.ndarray] | None = None
         self._step_cache: dict[Any, Any] = {}
         self._employees: dict[int, Employee] | None = None
+        self._synced = -1  # people.version when the agents were last brought in step
         for rule in self.rules():
             rule.setup(self)
         self._check_reads()
@@ -92,8 +93,6 @@ class OrgModel(mesa.Model):
         self._step_cache.clear()
         for _, run in self._plan:
             run()
-        if self._employees is not None:
-            self._sync_employees()
 
     def run(self, years: float = 20, until: Callable[[OrgModel], bool] | None = None) -> OrgModel:
         """Run for ``years`` more years, or until ``until(model)`` is true after a step."""
@@ -250,8 +249,7 @@ class OrgModel(mesa.Model):
 
     def employees(self) -> list[Employee]:
         """Every employee as a Mesa agent, in person-id order."""
-        self.agents  # noqa: B018  (materialises the agents on first use)
-        self._sync_employees()
+        self.agents  # noqa: B018  (makes them on first use, brings them in step)
         return [self._employees[k] for k in sorted(self._employees)]
 
     # --- people moving (every change emits an event) --------------------------------------
@@ -417,14 +415,16 @@ class OrgModel(mesa.Model):
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """All employees as Mesa agents (made on first use, then kept in step)."""
-        if getattr(self, "_employees", None) is None:
-            if not hasattr(self, "people"):  # Mesa's own set-up, before the people exist
-                return super().agents
+        if not hasattr(self, "people"):  # Mesa's own set-up, before the people exist
+            return super().agents
+        if self._employees is None:
             self._employees = {}
+        if self._synced != self.people.version:  # people joined, moved or left since
             self._sync_employees()
         return super().agents
 
     def _sync_employees(self) -> None:
+        self._synced = self.people.version
         ids = self.people.uid[self.people.active].tolist()
         current = set(ids)
         for pid in [p for p in self._employees if p not in current]:

@@ -96,7 +96,7 @@ def test_cli_options_override_the_scenario(tmp_path: Path) -> None:
     m = json.loads((out / "manifest.json").read_text())
     assert m["scenario"]["run"] | {"output": None} == {
         "years": 0.5, "replications": 2, "seed": 5, "output": None, "workers": 1,
-        "scheduler": None,
+        "scheduler": None, "events": "all", "until": None,
     }  # fmt: skip
     assert pd.read_parquet(out / "timeseries.parquet")["month"].max() == 6
 
@@ -187,8 +187,8 @@ def test_messages_keep_bracketed_text(tmp_path: Path) -> None:
 def test_a_failing_rule_names_the_run(tmp_path: Path) -> None:
     rule = tmp_path / "boom.py"
     rule.write_text(
-        "from orgsim.rules import Rule\n"
-        "class Boom(Rule):\n    phase = 'boom'\n"
+        "from orgsim.rules import Phase\n"
+        "class Boom(Phase):\n    slot = 'boom'\n"
         "    def step(self, model):\n        if model.month == 3:\n"
         "            raise ValueError('negative headcount in my idea')\n"
     )

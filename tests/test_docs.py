@@ -12,8 +12,11 @@ from orgsim.docs_tables import (
     END,
     extract_block,
     generated_block,
+    is_structured,
     parameter_table_markdown,
+    scalar_fields,
     section_table_markdown,
+    structured_fields,
 )
 from orgsim.measures import MEASURES
 from orgsim.parameters import ModelParams, iter_fields
@@ -61,9 +64,33 @@ def test_parameter_tables_match_the_code(doc: str) -> None:
 
 
 def test_generated_tables_cover_every_parameter_once() -> None:
+    """Scalar parameters get a table row each; structured ones (organisation.chart) a
+    description below their section's table instead."""
     tables = parameter_table_markdown()
     rows = re.findall(r"^\| `([a-z_.]+)` \|", tables, flags=re.MULTILINE)
-    assert rows == [path for path, _ in iter_fields(ModelParams)]
+    assert rows == [path for path, _ in scalar_fields(ModelParams)]
+    structured = [path for path, _ in structured_fields(ModelParams)]
+    assert structured == ["organisation.chart"]
+    described = re.findall(r"^`([a-z_.]+)` \(structured, ", tables, flags=re.MULTILINE)
+    assert described == structured
+    every = [path for path, _ in iter_fields(ModelParams)]
+    assert sorted(rows + described) == sorted(every)
+
+
+def test_structured_parameters_are_described_with_their_entries() -> None:
+    info = dict(iter_fields(ModelParams))["organisation.chart"]
+    assert is_structured(info)
+    assert not is_structured(dict(iter_fields(ModelParams))["organisation.size"])
+    section = section_table_markdown("organisation")
+    table, _, below = section.partition("\n\n")
+    assert "`organisation.chart`" not in table and "`organisation.size`" in table
+    assert below.startswith("`organisation.chart` (structured, default `null`): An explicit chart")
+    for line in (
+        "- `grade` (integer): Grade of the positions (1 = entry).",
+        "- `role` (one of `ic`, `specialist`, `manager`): Role of the positions.",
+        "- `positions` (integer): Number of positions.",
+    ):
+        assert line in below.splitlines()
 
 
 def test_section_table_has_the_documented_columns() -> None:

@@ -101,12 +101,55 @@ def test_flows_are_moves_per_year_between_roles(results: Results, colours) -> No
     hires = ((events["policy"] == policy) & (events["event"] == "hire")).sum()
     total_hired = links.loc[links["source"] == "hired", "value"].sum()
     assert total_hired == pytest.approx(hires / (run["years"] * run["replications"]))
-    assert {"exit", "specialist"} <= set(links["target"])
+    assert {"voluntary", "specialist"} <= set(links["target"])
+    assert "exit" not in set(links["target"])  # exits are named by their kind
+    p_events = events[events["policy"] == policy]
+    quits = (p_events["event"] == "voluntary").sum()
+    total_quit = links.loc[links["target"] == "voluntary", "value"].sum()
+    assert total_quit == pytest.approx(quits / (run["years"] * run["replications"]))
     fig = figures.flows_figure(links, policy, colours[policy])
     (sankey,) = fig.data
     assert isinstance(sankey, go.Sankey)
     assert len(sankey.link.value) == len(links)
+    assert "Left (voluntary)" in sankey.node.label
     assert policy in fig.layout.title.text
+
+
+def test_flows_show_every_kind_of_exit_and_no_non_moves() -> None:
+    """Each exit kind is its own target (a researcher's too, as the run's ``exit`` column
+    records it); coaching and promotions within a track are not moves between roles."""
+    rows = [
+        ("hire", None, "ic"),
+        ("voluntary", "ic", None),
+        ("voluntary", "ic", None),
+        ("retirement", "specialist", None),
+        ("dismissal", "manager", None),
+        ("layoff", "ic", None),  # an exit kind the plotting process has not registered
+        ("mentored", "ic", None),  # nor this kind, which is no exit
+        ("coached", "ic", None),
+        ("promotion", "ic", "ic"),
+        ("promotion", "ic", "manager"),
+    ]
+    events = pd.DataFrame(rows, columns=["event", "from_role", "to_role"]).assign(policy="p")
+    events["exit"] = events["event"].isin(["voluntary", "retirement", "dismissal", "layoff"])
+    links = figures.flow_links(events, "p", years=1, replications=2)
+    got = {(s, t): v for s, t, v in links.itertuples(index=False)}
+    assert got == {
+        ("hired", "ic"): 0.5,
+        ("ic", "voluntary"): 1.0,
+        ("specialist", "retirement"): 0.5,
+        ("manager", "dismissal"): 0.5,
+        ("ic", "layoff"): 0.5,
+        ("ic", "manager"): 0.5,
+    }
+    (sankey,) = figures.flows_figure(links, "p", "#0072B2").data
+    labels = list(sankey.node.label)
+    assert {"Left (voluntary)", "Retired", "Dismissed", "Left (layoff)"} <= set(labels)
+    drawn = {
+        (labels[s], labels[t]) for s, t in zip(sankey.link.source, sankey.link.target, strict=True)
+    }
+    assert ("Manager", "Dismissed") in drawn and ("IC", "Left (layoff)") in drawn
+    assert len(sankey.link.value) == len(links)
 
 
 def test_peter_view_plots_every_promoted_manager(results: Results, colours, comparison) -> None:

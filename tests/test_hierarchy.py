@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgsim.hierarchy import IC, MANAGER, SPECIALIST, Hierarchy, build_hierarchy
+from orgsim.hierarchy import (
+    IC,
+    MANAGER,
+    SPECIALIST,
+    Hierarchy,
+    build_hierarchy,
+    chart_from_entries,
+)
 
 
 def check_chart(h: Hierarchy, size: int, grades: int, span: int, ceiling: int, spec_top) -> None:
@@ -99,3 +106,84 @@ def test_random_charts_keep_their_promises(size, grades, span, data) -> None:
         assert "organisation.size" in str(err)
         return
     check_chart(h, size, grades, span, ceiling, spec_top)
+
+
+# --- an explicit chart (organisation.chart) ---------------------------------------------------
+
+
+def check_explicit_chart(h: Hierarchy, entries: list[tuple[int, str, int]], span: int) -> None:
+    """Every structural promise of chart_from_entries."""
+    want: dict[tuple[int, str], int] = {}
+    for g, role, n in entries:
+        want[(g, role)] = want.get((g, role), 0) + n
+    assert h.counts() == want
+    assert h.size == sum(want.values()) and h.grades == max(g for g, _ in want)
+    # laid out top grade first, managers first within a grade
+    key = -h.grade.astype(int) * 3 - h.role
+    assert (np.diff(key) >= 0).all()
+    # only the top grade reports to no one; everyone else to a manager of the nearest higher
+    # grade that has managers
+    top = h.manager < 0
+    np.testing.assert_array_equal(top, h.grade == h.grades)
+    mgr_grades = sorted({g for g, r in want if r == "manager"})
+    boss = h.manager[~top]
+    assert (h.role[boss] == MANAGER).all()
+    nearest = [min(m for m in mgr_grades if m > g) for g in h.grade[~top].tolist()]
+    np.testing.assert_array_equal(h.grade[boss], nearest)
+    # spans within ``span``, spread evenly over the managers of a grade
+    team = np.bincount(boss, minlength=h.size)
+    assert (team[h.role != MANAGER] == 0).all()
+    assert team.max() <= span
+    for g in set(nearest):
+        sizes = team[(h.grade == g) & (h.role == MANAGER)]
+        assert sizes.max() - sizes.min() <= 1
+
+
+def test_explicit_chart_is_laid_out_as_given() -> None:
+    entries = [(1, "ic", 40), (2, "ic", 20), (3, "manager", 10), (3, "specialist", 4),
+               (4, "manager", 3), (5, "manager", 1)]  # fmt: skip
+    h = chart_from_entries(entries, span=6)
+    check_explicit_chart(h, entries, 6)
+    # ICs of grades 1 and 2 both report to the grade-3 managers (the nearest with managers)
+    assert set(h.grade[h.manager[h.role == IC]].tolist()) == {3}
+    assert (h.grade[h.manager[h.role == SPECIALIST]] == 4).all()
+
+
+def test_explicit_chart_skips_grades_without_managers_and_sums_repeats() -> None:
+    entries = [(1, "ic", 6), (2, "specialist", 2), (1, "ic", 4), (3, "manager", 3)]
+    h = chart_from_entries(entries, span=4)
+    check_explicit_chart(h, entries, 4)
+    assert h.counts()[(1, "ic")] == 10
+    assert (h.grade[h.manager[h.grade < 3]] == 3).all()  # grade 2 has no managers
+
+
+def test_explicit_chart_errors_name_the_chart() -> None:
+    with pytest.raises(ValueError, match=r"organisation\.chart: grade 1 has no manager"):
+        chart_from_entries([(1, "ic", 5), (2, "specialist", 2)], span=6)
+    with pytest.raises(ValueError, match=r"organisation\.chart: 13 positions report to the 2 "):
+        chart_from_entries([(1, "ic", 13), (2, "manager", 2)], span=6)
+    check_explicit_chart(
+        chart_from_entries([(1, "ic", 12), (2, "manager", 2)], span=6),
+        [(1, "ic", 12), (2, "manager", 2)],
+        6,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_random_explicit_charts_keep_their_promises(data) -> None:
+    grades = data.draw(st.integers(2, 6), label="grades")
+    span = data.draw(st.integers(2, 8), label="span")
+    entries = [(grades, "manager", data.draw(st.integers(1, 3), label="top"))]
+    for g in range(grades - 1, 0, -1):
+        for role in ("manager", "specialist", "ic"):
+            n = data.draw(st.integers(0, 30), label=f"{g}-{role}")
+            if n:
+                entries.append((g, role, n))
+    try:
+        h = chart_from_entries(entries, span)
+    except ValueError as err:
+        assert str(err).startswith("organisation.chart: ")
+        assert "more than organisation.span" in str(err)
+        return
+    check_explicit_chart(h, entries, span)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from orgsim.docs_tables import is_structured
 from orgsim.model import OrgModel
-from orgsim.parameters import ModelParams, iter_fields
+from orgsim.parameters import ChartEntry, ModelParams, iter_fields
 from orgsim.policies import UnknownPolicyError
 
 
@@ -22,13 +23,21 @@ def test_defaults_are_valid_and_match_model_md() -> None:
 
 
 def test_every_parameter_has_description_unit_and_source() -> None:
+    """Every scalar parameter; a structured one (a list of entries such as organisation.chart)
+    has no single unit or source, but it and each field of its entries are described."""
     fields = iter_fields(ModelParams)
     assert len(fields) > 50
-    for path, info in fields:
+    scalar = [(path, info) for path, info in fields if not is_structured(info)]
+    assert len(fields) - len(scalar) == 1  # organisation.chart
+    for path, info in scalar:
         assert info.description, path
         extra = info.json_schema_extra or {}
         assert extra.get("unit"), path
         assert extra.get("source"), path
+    chart = dict(fields)["organisation.chart"]
+    assert is_structured(chart) and chart.description and chart.default is None
+    for name, info in ChartEntry.model_fields.items():
+        assert info.description, f"organisation.chart[].{name}"
 
 
 BAD = [
@@ -110,3 +119,42 @@ def test_nominal_track_needs_two_grades_below_the_top_above_the_ceiling() -> Non
 def test_unknown_policy_raises_unknown_policy_error_naming_it() -> None:
     with pytest.raises(UnknownPolicyError, match="'dual-track-deluxe'"):
         OrgModel({"organisation": {"size": 100}}, policy="dual-track-deluxe")
+
+
+POLICY = {"ic_ceiling_grade": 1}  # a 3-grade chart: managers at grades 2 and 3
+CHART = [
+    {"grade": 1, "role": "ic", "positions": 30},
+    {"grade": 2, "role": "manager", "positions": 6},
+    {"grade": 3, "role": "manager", "positions": 1},
+]
+
+
+def test_an_explicit_chart_sets_size_and_grades() -> None:
+    p = ModelParams.model_validate({"organisation": {"chart": CHART}, "policy": POLICY})
+    assert (p.organisation.size, p.organisation.grades) == (37, 3)
+    assert [e.positions for e in p.organisation.chart] == [30, 6, 1]
+    model = OrgModel({"organisation": {"chart": CHART}, "policy": POLICY})
+    assert model.hierarchy.counts() == {(1, "ic"): 30, (2, "manager"): 6, (3, "manager"): 1}
+    assert model.people.count == 37
+
+
+@pytest.mark.parametrize(
+    ("organisation", "message"),
+    [
+        ({"chart": CHART, "size": 50},
+         r"organisation\.size \(50\) disagrees with the chart \(37\)"),
+        ({"chart": CHART, "grades": 4},
+         r"organisation\.grades \(4\) disagrees with the chart \(3\)"),
+        ({"chart": [{"grade": 1, "role": "boss", "positions": 3}]},
+         r"organisation\.chart\.0\.role"),
+        ({"chart": [{"grade": 1, "role": "ic", "positions": 0}]},
+         r"organisation\.chart\.0\.positions"),
+        ({"chart": [{"grade": 1, "role": "ic"}]}, r"organisation\.chart\.0\.positions"),
+        ({"chart": [{"grade": 1, "role": "ic", "positions": 3, "pay": 2}]},
+         r"organisation\.chart\.0\.pay"),
+    ],
+)  # fmt: skip
+def test_bad_chart_names_the_field(organisation: dict, message: str) -> None:
+    with pytest.raises(ValidationError, match=message) as err:
+        ModelParams.model_validate({"organisation": organisation, "policy": POLICY})
+    assert len(err.value.errors()) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from orgsim.model import OrgModel
 from orgsim.parameters import Workforce as WorkforceParams
 from orgsim.population import draw_initial_workforce, draw_people, motivation_from_latent
 
@@ -73,3 +74,37 @@ def test_initial_workforce_has_served_tenure() -> None:
     assert (p["firm_expertise"] >= 1 - np.exp(-years / 3) - 1e-12).all()
     assert (p["firm_expertise"] <= 1 - np.exp(-(years + 1 / 12) / 3) + 1e-12).all()
     np.testing.assert_array_equal(p["hire_month"], -p["tenure"])
+
+
+def test_the_model_draws_people_with_the_default_population() -> None:
+    """model.draw_people is the default population's draw, for hires and the starting staff."""
+    model = OrgModel({"organisation": {"size": 60}}, rng=1)
+    grades = np.repeat([1, 2, 4], 200)
+    wf = model.params.workforce
+    hired = model.draw_people(np.random.default_rng(6), grades, initial=False)
+    expected = draw_people(np.random.default_rng(6), grades, wf)
+    assert set(hired) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(hired[name], values, err_msg=name)
+    found = model.draw_people(np.random.default_rng(7), grades, initial=True)
+    firm_years = model.params.growth.firm_expertise_years
+    expected = draw_initial_workforce(np.random.default_rng(7), grades, wf, firm_years)
+    assert set(found) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(found[name], values, err_msg=name)
+
+
+def test_starting_staff_served_tenure_and_hires_start_fresh() -> None:
+    model = OrgModel({"organisation": {"size": 300}}, rng=2)
+    p = model.people
+    assert (p.tenure > 0).mean() > 0.9
+    np.testing.assert_array_equal(p.hire_month, -p.tenure)
+    assert (p.firm_expertise > 0).mean() > 0.9
+    hires = 0
+    for _ in range(13):  # the hiring phase is last: this step's hires have no tenure yet
+        model.step()
+        new = p.active & (p.hire_month == model.month)
+        assert (p.firm_expertise[new] == 0).all() and (p.tenure[new] == 0).all()
+        assert (p.time_in_grade[new] == 0).all()
+        hires += int(new.sum())
+    assert hires > 10

@@ -62,10 +62,10 @@ def run_replication(policy: str, seed: int) -> dict[str, float]:
         ((ev["event"] == "promotion") & (ev["from_role"] != "manager")) | (ev["event"] == "hire")
     )
     out["appointed_reluctant_share"] = float((ev.loc[appointed, "motivation"] < tau).mean())
-    wf, h = model.workforce, model.hierarchy
-    mgr = wf.occupied & (h.role == MANAGER)
-    out["engagement_reluctant_managers"] = float(wf.engagement[mgr & (wf.motivation < tau)].mean())
-    out["engagement_motivated_managers"] = float(wf.engagement[mgr & (wf.motivation >= tau)].mean())
+    p = model.people
+    mgr = p.role == MANAGER
+    out["engagement_reluctant_managers"] = float(p.engagement[mgr & (p.motivation < tau)].mean())
+    out["engagement_motivated_managers"] = float(p.engagement[mgr & (p.motivation >= tau)].mean())
     return out
 
 
@@ -115,31 +115,32 @@ def team_contrast(seed: int, burn_in_years: int = 5, months: int = 60) -> tuple[
     """
     model = OrgModel({"organisation": {"size": SIZE}}, policy="single-ladder", rng=seed)
     model.run(years=burn_in_years)
-    wf, h = model.workforce, model.hierarchy
+    p = model.people
     tau = model.params.promotion.reluctance_threshold
-    has_boss = h.manager >= 0
-    boss = np.maximum(h.manager, 0)
     eng = {True: [], False: []}
     growth = {True: [], False: []}
     for _ in range(months):
-        pid, skill = wf.person_id.copy(), wf.skill.copy()
-        boss_pid = np.where(has_boss, pid[boss], -1)
-        reluctant_before = wf.motivation[boss] < tau
+        uid, skill, pos = p.uid.copy(), p.skill.copy(), p.position.copy()
+        boss = model.boss.copy()
+        boss_uid = np.where(boss >= 0, p.uid[boss], -1)
+        reluctant_before = (boss >= 0) & (p.motivation[boss] < tau)
         model.step()
+        now = model.boss
         stayed = (
-            has_boss
-            & (pid >= 0)
-            & (wf.person_id == pid)
-            & (h.role != MANAGER)
-            & (boss_pid >= 0)
-            & (wf.person_id[boss] == boss_pid)
+            (uid >= 0)
+            & (p.uid == uid)
+            & (p.position == pos)
+            & (p.role != MANAGER)
+            & (boss_uid >= 0)
+            & (now >= 0)
+            & (p.uid[now] == boss_uid)
         )
-        rate = (wf.skill - skill) / (1 - skill) * 12
-        members = wf.occupied & has_boss & wf.occupied[boss]
-        reluctant_now = wf.motivation[boss] < tau
+        rate = (p.skill - skill) / (1 - skill) * 12
+        members = p.active & (now >= 0)
+        reluctant_now = p.motivation[now] < tau
         for k in (True, False):
             growth[k].append(rate[stayed & (reluctant_before == k)])
-            eng[k].append(wf.engagement[members & (reluctant_now == k)])
+            eng[k].append(p.engagement[members & (reluctant_now == k)])
 
     def mean(d, k):
         return float(np.concatenate(d[k]).mean())

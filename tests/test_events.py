@@ -1,0 +1,72 @@
+"""Events as data: registered kinds, what a run keeps (all, summary counts, none)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orgsim import OrgModel
+from orgsim.events import EVENT_KINDS, EventLog, exit_kinds, register_event_kind
+from orgsim.experiment import run_experiment
+from orgsim.measures import Measure
+from orgsim.scenario import parse_scenario
+
+
+def test_exit_kinds_are_data() -> None:
+    assert {"voluntary", "retirement", "dismissal"} <= set(exit_kinds())
+    assert EVENT_KINDS["voluntary"].voluntary and not EVENT_KINDS["dismissal"].voluntary
+    register_event_kind("redundancy", "post cut", exit=True)
+    assert "redundancy" in exit_kinds()
+    register_event_kind("redundancy", "post cut", exit=True)  # the same again: fine
+    with pytest.raises(ValueError, match="already registered differently"):
+        register_event_kind("redundancy", "post cut", exit=False)
+
+
+def test_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown event kind 'exit'"):
+        EventLog().log(1, "exit", np.array([1]))
+
+
+def test_summary_keeps_counts_per_month_kind_and_grade() -> None:
+    full = OrgModel({"organisation": {"size": 200}}, rng=2).run(1)
+    lean = OrgModel({"organisation": {"size": 200}}, rng=2, events="summary").run(1)
+    counts = lean.events_frame
+    assert list(counts.columns) == ["month", "event", "grade", "count"]
+    ev = full.events_frame
+    grade = ev["from_grade"].fillna(ev["to_grade"])
+    expected = ev.assign(grade=grade).groupby(["month", "event", "grade"], observed=True).size()
+    got = counts.set_index(["month", "event", "grade"])["count"]
+    assert got.sort_index().to_dict() == expected[expected > 0].sort_index().to_dict()
+    assert lean.timeseries.equals(full.timeseries)
+
+
+def test_a_measure_reading_past_events_fails_when_none_are_kept() -> None:
+    def leavers_so_far(model) -> float:
+        return float((model.events_frame["event"] == "voluntary").sum())
+
+    history = Measure("leavers_so_far", "Leavers so far", "people", needs_event_history=True,
+                      compute=leavers_so_far)  # fmt: skip
+    with pytest.raises(ValueError, match=r"run\.events: none, but these measures read past"):
+        OrgModel({"organisation": {"size": 100}}, events="none", measures=[history])
+
+
+LEAN = """\
+name: lean
+organisation: {size: 100}
+policies: [{name: a, base: single-ladder}]
+run: {years: 1, replications: 2, seed: 3, events: EVENTS}
+"""
+
+
+@pytest.mark.parametrize("mode", ["summary", "none"])
+def test_a_lean_run_stores_counts_or_no_events(tmp_path: Path, mode: str) -> None:
+    results = run_experiment(parse_scenario(LEAN.replace("EVENTS", mode)), tmp_path / mode,
+                             workers=1)  # fmt: skip
+    events = results.table("events")
+    if mode == "summary":
+        assert {"month", "event", "grade", "count"} <= set(events.columns) and len(events)
+    else:
+        assert len(events) == 0
+    assert results.table("summary").query("measure == 'exits'")["value"].notna().all()
