@@ -50,6 +50,12 @@ for _args in [
 register_event_kind("voluntary", "resigned", exit=True, voluntary=True)
 register_event_kind("retirement", "retired at the age limit", exit=True)
 register_event_kind("dismissal", "was dismissed", exit=True)
+BUILT_IN = tuple(EVENT_KINDS)  # a table lists these, and any other kind that happened
+
+
+def voluntary_kinds() -> tuple[str, ...]:
+    """Names of every registered kind of voluntary exit (they count as turnover)."""
+    return tuple(k.name for k in EVENT_KINDS.values() if k.voluntary)
 
 
 def exit_kinds() -> list[str]:
@@ -94,9 +100,9 @@ class EventLog:
         the named ``columns`` (default: all), one array each (empty if there were none)."""
         return _concat([b for k, b in self._batches[self._mark :] if k in kinds], columns)
 
-    def count(self, kind: str) -> int:
-        """Number of events of ``kind`` since the measures were last recorded."""
-        return sum(len(b["month"]) for k, b in self._batches[self._mark :] if k == kind)
+    def count(self, *kinds: str) -> int:
+        """Number of events of these kinds since the measures were last recorded."""
+        return sum(len(b["month"]) for k, b in self._batches[self._mark :] if k in kinds)
 
     def mark(self) -> None:
         """The measures have read the recent events: start a new batch (and, unless every
@@ -115,7 +121,8 @@ class EventLog:
             )
         if self.keep == "summary":
             return self.summary_frame()
-        kinds = list(EVENT_KINDS)
+        present = {k for k, _ in self._batches}
+        kinds = [k for k in EVENT_KINDS if k in BUILT_IN or k in present]  # not the process's
         cols = ["month", "person_id", *INT_COLUMNS, *SNAPSHOT, "expertise",
                 "pre_promotion_performance"]  # fmt: skip
         data = {}

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from orgsim.events import voluntary_kinds
 from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class Snapshot:
     @cached_property
     def leavers(self) -> dict[str, np.ndarray]:
         cols = ("from_role", "motivation", "top_quartile", "expertise")
-        return self.model.events.recent("voluntary", columns=cols)
+        return self.model.events.recent(*voluntary_kinds(), columns=cols)
 
     @cached_property
     def moves(self) -> dict[str, np.ndarray]:
@@ -304,9 +305,9 @@ def _pay_bill(model: OrgModel) -> float:
     return float((pay * s.cells.count).sum() * 12)
 
 
-def _events_per_year(kind: str) -> Callable[[OrgModel], float]:
+def _events_per_year(*kinds: str) -> Callable[[OrgModel], float]:
     def compute(model: OrgModel) -> float:
-        return model.events.count(kind) * _now(model).per_year
+        return model.events.count(*kinds) * _now(model).per_year
 
     return compute
 
@@ -320,6 +321,11 @@ def _moves_into(role: int) -> Callable[[OrgModel], float]:
         return float(((moved["to_role"] == role) & (moved["from_role"] != role)).sum()) * s.per_year
 
     return compute
+
+
+def _voluntary_exits(model: OrgModel) -> float:
+    """Voluntary exits of every registered voluntary kind, per year."""
+    return _now(model).leavers["person_id"].size * _now(model).per_year
 
 
 def _turnover(model: OrgModel) -> float:
@@ -394,7 +400,7 @@ MEASURES: dict[str, Measure] = {
         _M("hires", "External hires", "people per year",
            compute=_events_per_year("hire")),
         _M("exits", "Voluntary exits", "people per year", "lower",
-           compute=_events_per_year("voluntary")),
+           compute=_voluntary_exits),
         _M("retirements", "Retirements", "people per year",
            compute=_events_per_year("retirement")),
         _M("promotions_to_manager", "Promotions into management", "people per year",

@@ -70,3 +70,21 @@ def test_a_lean_run_stores_counts_or_no_events(tmp_path: Path, mode: str) -> Non
     else:
         assert len(events) == 0
     assert results.table("summary").query("measure == 'exits'")["value"].notna().all()
+
+
+def test_a_registered_voluntary_kind_counts_as_turnover() -> None:
+    register_event_kind("poached", "hired away by a rival", exit=True, voluntary=True)
+    model = OrgModel({"organisation": {"size": 200}}, rng=1, rules={"leaving": None})
+    p = model.people
+    model.remove_people(p.uid[p.active][:20], "poached")
+    model.recorder.record(model)
+    ts = model.timeseries.iloc[-1]
+    assert ts["exits"] == 20 * 12 and ts["voluntary_turnover"] == pytest.approx(20 / 180 * 12)
+    assert ts["expertise_walked_out"] > 0
+
+
+def test_a_table_lists_the_built_in_kinds_and_those_that_happened() -> None:
+    register_event_kind("sabbatical", "went on a sabbatical")
+    events = OrgModel({"organisation": {"size": 100}}, rng=1).run(0.5).events_frame
+    assert "sabbatical" not in events["event"].cat.categories
+    assert {"hire", "voluntary", "dismissal"} <= set(events["event"].cat.categories)

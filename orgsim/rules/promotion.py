@@ -92,18 +92,36 @@ class Draws(Mapping):
     def __init__(self, model: OrgModel, params: PromotionParams) -> None:
         self._model, self._params = model, params
         self._cache: dict[str, np.ndarray] = {}
+        self._noise = self._seen = np.empty(0)
 
     def __getitem__(self, kind: str) -> np.ndarray:
         if kind not in self._cache:
             if kind not in self.KINDS:
                 raise KeyError(kind)
-            z = self._model.monthly_stream(f"promotion-{kind}").standard_normal(
-                len(self._model.people)
+            people = self._model.people
+            self._cache[kind] = self._model.monthly_stream(f"promotion-{kind}").standard_normal(
+                len(people)
             )
             if kind == "performance":
-                z = self._model.expertise() + self._params.performance_noise * z
-            self._cache[kind] = z
+                self._noise, self._seen = self._cache[kind].copy(), people.uid.copy()
+                self._cache[kind] = self._model.expertise() + self._params.performance_noise * (
+                    self._noise
+                )
+        if kind == "performance":
+            self._refresh_performance()
         return self._cache[kind]
+
+    def _refresh_performance(self) -> None:
+        """A row taken by someone new since the draw (a hire, when phases run level by level)
+        is observed afresh: the new person's expertise, the row's noise."""
+        uid = self._model.people.uid
+        stale = np.flatnonzero(uid != self._seen)
+        if stale.size:
+            expertise = self._model.expertise()[stale]
+            self._cache["performance"][stale] = (
+                expertise + self._params.performance_noise * self._noise[stale]
+            )
+            self._seen[stale] = uid[stale]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.KINDS)

@@ -212,3 +212,24 @@ def test_draws(tiny, phase) -> None:
     a.step()
     assert not np.array_equal(phase(a, "promotion").draws(a)["accept"], da["accept"])
     assert isinstance(da, Draws)
+
+
+def test_a_row_taken_by_a_hire_within_the_step_is_observed_afresh(tiny, phase) -> None:
+    """When phases run level by level a freed row can be hired into after the step's draws:
+    its observed performance is the newcomer's expertise plus the row's own noise."""
+    model = tiny(organisation={"size": 400})  # month 0: every row is taken
+    rule = phase(model, "promotion")
+    draws = rule.draws(model)
+    before = draws["performance"].copy()
+    p = model.people
+    row = int(np.flatnonzero(p.active & (p.role == 0))[0])
+    z = (before[row] - model.expertise()[row]) / rule.params.performance_noise
+    position = int(p.position[row])
+    model.remove_people(p.uid[[row]], "voluntary")
+    model.hire(np.array([position]), {"skill": np.array([0.99]), "firm_expertise": np.zeros(1)})
+    assert p.position[row] == position  # the only free row: the one just freed
+    after = draws["performance"]
+    expected = model.expertise()[row] + rule.params.performance_noise * z
+    assert after[row] == pytest.approx(expected) and after[row] != pytest.approx(before[row])
+    others = np.arange(len(before)) != row
+    np.testing.assert_array_equal(after[others], before[others])
