@@ -44,7 +44,7 @@ class Organisation(Section):
         1000,
         "Headcount: number of positions, all filled at the start.",
         "people",
-        "MODEL.md default",
+        "orgsim default (a mid-sized organisation): set your own",
         ge=10,
         le=10_000_000,
     )
@@ -52,7 +52,7 @@ class Organisation(Section):
         6,
         "Number of grades (pay bands), 1 = entry, top grade = leadership.",
         "grades",
-        "MODEL.md default",
+        "orgsim default (six pay bands): set your own",
         ge=3,
         le=12,
     )
@@ -105,7 +105,8 @@ class Workforce(Section):
         0.34,
         "Share of people whose leadership motivation exceeds 0.5 (they want to lead).",
         "share",
-        "CareerBuilder 2014 (34%); surveys range 15-47% (CALIBRATION.md)",
+        "CareerBuilder 2014 (34%, n = 3,625); surveys range 15% (Ipsos Karian & Box 2026) "
+        "to 47% (Randstad)",
         gt=0,
         lt=1,
     )
@@ -121,7 +122,7 @@ class Workforce(Section):
         0.1,
         "Correlation of leadership aptitude with technical skill at hire.",
         "correlation",
-        "MODEL.md; Benson, Li & Shue 2019 (weak link)",
+        "Benson, Li & Shue 2019 (sales performance predicts managerial quality weakly)",
         ge=-1,
         le=1,
     )
@@ -217,7 +218,7 @@ class ManagerQuality(Section):
         0.5,
         "Exponent share of motivation (vs aptitude) in manager quality.",
         "0..1",
-        "MODEL.md (quality needs aptitude AND motivation)",
+        "modelling assumption: quality needs aptitude and motivation (Gallup: Beck & Harter 2014)",
         ge=0,
         le=1,
     )
@@ -289,7 +290,7 @@ class Engagement(Section):
         0.3,
         "Penalty x status drive x (pay gap + stigma) of the person's track.",
         "0..1",
-        "MODEL.md (pay and status parity)",
+        "modelling assumption (pay and status parity of the track)",
         ge=0,
         le=2,
     )
@@ -368,7 +369,7 @@ class Promotion(Section):
         12,
         "Months between promotion reviews; manager vacancies are filled as they arise.",
         "months",
-        "MODEL.md default (yearly)",
+        "modelling assumption (a yearly review cycle)",
         ge=1,
         le=120,
     )
@@ -390,7 +391,7 @@ class Promotion(Section):
         0.5,
         "Motivation below which a person is 'reluctant' to lead.",
         "0..1",
-        "MODEL.md (a minority want to lead)",
+        "modelling assumption (the midpoint of the motivation scale)",
         ge=0,
         le=1,
     )
@@ -400,13 +401,13 @@ Selection = Literal["top-performer", "stated-preference", "assessed-aptitude", "
 
 
 class Policy(Section):
-    """The six policy levers of MODEL.md; named policies are presets of these."""
+    """The policy levers; the named policies (orgsim/policies.py) are presets of these."""
 
     ic_ceiling_grade: int = param(
         3,
         "Highest grade of ordinary individual-contributor roles.",
         "grade",
-        "MODEL.md default",
+        "orgsim default (ICs in the lower half of six grades): set your own",
         ge=1,
         le=11,
     )
@@ -414,7 +415,7 @@ class Policy(Section):
         None,
         "Highest grade of the specialist ladder (none = no specialist ladder).",
         "grade",
-        "MODEL.md",
+        "policy lever (Allen & Katz 1986: the dual ladder)",
         ge=2,
         le=12,
     )
@@ -430,18 +431,18 @@ class Policy(Section):
         1.0,
         "Specialist pay / manager pay at the same grade.",
         "ratio",
-        "MODEL.md (nominal track 85%)",
+        "policy lever (equal pay on a genuine track; 85% on the nominal one: assumption)",
         gt=0,
         le=2,
     )
     specialist_stigma: float = param(
-        0.0, "Status loss of the specialist track (0 = none).", "0..1", "MODEL.md", ge=0, le=1
+        0.0, "Status loss of the specialist track (0 = none).", "0..1", "policy lever", ge=0, le=1
     )
     selection: Selection = param(
         "top-performer",
         "How candidates for a manager vacancy are chosen.",
         "rule",
-        "MODEL.md; Benson, Li & Shue 2019",
+        "policy lever; Benson, Li & Shue 2019 (top performers are promoted)",
     )
     assessment_noise: float = param(
         0.2, "Sd of the noise in assessed leadership aptitude.", "aptitude", ASSUMPTION, ge=0, le=5
@@ -450,7 +451,7 @@ class Policy(Section):
         0.0,
         "Share of people in feeder grades coached before each review.",
         "share",
-        "MODEL.md",
+        "policy lever",
         ge=0,
         le=1,
     )
@@ -466,7 +467,7 @@ class Policy(Section):
         le=1,
     )
     step_back_allowed: bool = param(
-        False, "Whether a manager may return to the IC track.", "flag", "MODEL.md"
+        False, "Whether a manager may return to the IC track.", "flag", "policy lever"
     )
     step_back_stigma: float = param(
         0.2, "Status loss of having stepped back.", "0..1", ASSUMPTION, ge=0, le=1
@@ -480,7 +481,7 @@ class ModelParams(Section):
         1,
         "Length of a time step: 1 (monthly, the default) or 12 (yearly).",
         "months",
-        "MODEL.md (monthly dynamics)",
+        "orgsim default (monthly dynamics)",
     )
     organisation: Organisation = Field(default_factory=Organisation)
     workforce: Workforce = Field(default_factory=Workforce)

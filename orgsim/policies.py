@@ -1,4 +1,5 @@
-"""The named promotion policies of MODEL.md, each a preset of the policy levers."""
+"""The named promotion policies (single ladder, nominal and genuine dual track, ask the
+question), each a preset of the policy levers."""
 
 from __future__ import annotations
 

@@ -411,7 +411,7 @@ def test_python_api_of_the_issue() -> None:
 
 
 def test_default_turnover_sits_in_the_uk_range() -> None:
-    """MODEL.md: annual voluntary turnover near the UK's typical 10-20% under defaults."""
+    """Annual voluntary turnover near the UK's typical 10-20% under defaults (XpertHR surveys)."""
     s = OrgModel(rng=1).run(years=10).summary()
     assert 0.10 <= s["voluntary_turnover"] <= 0.20
 

@@ -1,4 +1,4 @@
-"""Drawing people: the workforce distributions of MODEL.md at hire and at month 0."""
+"""Drawing people: the workforce distributions at hire and at month 0."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Pattern-oriented validation: the stylised facts of MODEL.md, from paired replications.
+"""Pattern-oriented validation: the stylised facts the model must reproduce, from paired runs.
 
 Design: R = 20 replications of the default organisation (1,000 people, default parameters),
 15 years each, under the single ladder, the nominal and the genuine dual track. Replication r
 of every policy uses seed r (common random numbers), so policy differences are paired. A fact
 holds when the 95% t-interval of the paired mean difference over the 20 replications excludes
-zero in the direction MODEL.md states (or, for a level, lies beyond the stated bound).
+zero in the direction stated (or, for a level, lies beyond the stated bound).
 Summaries are final-year means (the Peter signature: value at the horizon).
 
 Sizes measured when these tests were written are in each docstring (mean [95% CI]); they are

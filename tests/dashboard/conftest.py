@@ -1,4 +1,4 @@
-"""Browser test set-up (see BROWSER-TESTS.md): window size, a free port, a results root."""
+"""Browser test set-up (headless Chromium): window size, a free port, a results root."""
 
 from __future__ import annotations
 
