@@ -70,6 +70,7 @@ class People:
         self._left_kind: dict[int, str] = {}
         self._next_id = 0
         self.version = 0  # bumped by every hire, move and exit (for caches of the chart's state)
+        self.admissions = 0  # bumped by every admit (rows taken by someone new)
         self._active: tuple[int, np.ndarray] = (-1, np.empty(0, dtype=bool))
 
     def __len__(self) -> int:
@@ -133,6 +134,7 @@ class People:
         self.uid[rows] = ids
         self._row_of[ids] = rows
         self.version += 1
+        self.admissions += 1
         return rows
 
     def place(self, rows: np.ndarray, positions: np.ndarray, grade, role) -> None:

@@ -93,6 +93,7 @@ class Draws(Mapping):
         self._model, self._params = model, params
         self._cache: dict[str, np.ndarray] = {}
         self._noise = self._seen = np.empty(0)
+        self._admissions = -1
 
     def __getitem__(self, kind: str) -> np.ndarray:
         if kind not in self._cache:
@@ -104,6 +105,7 @@ class Draws(Mapping):
             )
             if kind == "performance":
                 self._noise, self._seen = self._cache[kind].copy(), people.uid.copy()
+                self._admissions = people.admissions
                 self._cache[kind] = self._model.expertise() + self._params.performance_noise * (
                     self._noise
                 )
@@ -114,7 +116,11 @@ class Draws(Mapping):
     def _refresh_performance(self) -> None:
         """A row taken by someone new since the draw (a hire, when phases run level by level)
         is observed afresh: the new person's expertise, the row's noise."""
-        uid = self._model.people.uid
+        people = self._model.people
+        if people.admissions == self._admissions:  # nobody new since the last look
+            return
+        self._admissions = people.admissions
+        uid = people.uid
         stale = np.flatnonzero(uid != self._seen)
         if stale.size:
             expertise = self._model.expertise()[stale]
