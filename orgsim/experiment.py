@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 
 from orgsim import __version__
-from orgsim.extensions import Extensions, check_extensions, resolve_extensions
+from orgsim.extensions import Extensions, build_model, check_extensions, resolve_extensions
 from orgsim.measures import Measure, select_measures
-from orgsim.model import OrgModel
 from orgsim.results import (
     MANIFEST,
     Results,
@@ -85,15 +84,8 @@ def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     """Run one simulation and return its tables, tagged with policy, replication and point."""
     if spec.point:
         scenario = apply_point(scenario, dict(spec.point))
-    policy = scenario.policy_spec(spec.policy)
     ext = resolve_extensions(scenario, spec.policy)
-    model = OrgModel(
-        scenario.model_params(),
-        policy=policy.base,
-        rng=spec.seed,
-        policy_overrides=policy.overrides(),
-        **ext.model_kwargs(),
-    ).run(scenario.run.years, until=ext.until)
+    model = build_model(scenario, spec.policy, spec.seed).run(scenario.run.years, until=ext.until)
     tag = {"policy": spec.policy, "replication": spec.replication}
     if spec.point:
         tag |= {"point": spec.point_index, **dict(spec.point)}

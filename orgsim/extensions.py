@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -16,6 +16,10 @@ from orgsim.measures import Measure, select_measures
 from orgsim.rules import ExtraPhase, build_rules
 from orgsim.rules.resolve import RuleReferenceError, import_object, resolve_rule
 from orgsim.scenario import MeasureSpec, RuleSpec, Scenario, StopCondition
+from orgsim.sweep import apply_point
+
+if TYPE_CHECKING:
+    from orgsim.model import OrgModel
 
 
 @dataclass
@@ -144,24 +148,41 @@ def check_shadowing(scenario: Scenario, policy: str, ext: Extensions) -> None:
         )
 
 
-def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
-    """Resolve every policy's extensions, then build one small model per distinct set of
-    rules so a rule that breaks at set-up fails now."""
+def build_model(scenario: Scenario, policy: str | None = None, rng: int | None = 0) -> OrgModel:
+    """One policy's model of a scenario (default: the first policy), with everything the
+    scenario names resolved: what ``orgsim run`` builds for each replication."""
     from orgsim.model import OrgModel
 
+    spec = scenario.policy_spec(policy or scenario.policies[0].name)
+    ext = resolve_extensions(scenario, spec.name)
+    return OrgModel(scenario.model_params(), policy=spec.base, rng=rng,
+                    policy_overrides=spec.overrides(), **ext.model_kwargs())  # fmt: skip
+
+
+def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
+    """Resolve every policy's extensions (at the first sweep point too, where a swept lever
+    may meet a replaced rule), then build one small model per distinct set of rules so a rule
+    that breaks at set-up fails now."""
     out, built = {}, set()
+    points = scenario.sweep_points()
+    at_point = apply_point(scenario, points[0]) if points[0] else None
     for spec in scenario.policies:
-        ext = out[spec.name] = resolve_extensions(scenario, spec.name)
+        out[spec.name] = resolve_extensions(scenario, spec.name)
+        if at_point is not None:
+            try:
+                resolve_extensions(at_point, spec.name)
+            except RuleReferenceError as err:
+                raise RuleReferenceError(f"sweep: {err}") from None
         key = repr(sorted(spec.rules.items(), key=str))
         if key in built:
             continue
         built.add(key)
         try:
-            OrgModel(scenario.model_params(), policy=spec.base,
-                     policy_overrides=spec.overrides(), **ext.model_kwargs())  # fmt: skip
+            build_model(scenario, spec.name)
         except (ValueError, TypeError, KeyError) as err:
             raise RuleReferenceError(f"policies[{spec.name}]: {err}") from None
     return out
 
 
-__all__ = ["Extensions", "RuleReferenceError", "check_extensions", "resolve_extensions"]
+__all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions",
+           "resolve_extensions"]  # fmt: skip

@@ -3,8 +3,9 @@
 A path names a scenario section and field (``organisation.size``,
 ``workforce.share_wanting_to_lead``); a ``policy.<lever>`` path sets that lever on every policy,
 after its own levers, so a swept lever always takes effect; ``rules.<slot>.<parameter>`` sets a
-rule's parameter. Each sweep point is crossed with
-every policy and replication; replication r shares its seed across points and policies.
+rule's parameter and ``phases.<index>.<parameter>`` an inserted phase's. Each sweep point is
+crossed with every policy and replication; replication r shares its seed across points and
+policies.
 """
 
 from __future__ import annotations
@@ -108,6 +109,14 @@ def check_path(path: str) -> None:
                 f"{', '.join(SLOTS)}"
             )
         return
+    if path.startswith("phases."):
+        parts = path.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2]:
+            raise ValueError(
+                f"sweep.parameters.{path}: use phases.<index>.<parameter> for an inserted phase "
+                "(its index in the scenario's phases list, from 0)"
+            )
+        return
     section, _, field = path.partition(".")
     info = ModelParams.model_fields.get(section)
     if field not in getattr(info.annotation if info else None, "model_fields", {}):
@@ -125,6 +134,12 @@ def apply_point(scenario: Scenario, point: dict[str, Any]) -> Scenario:
         section, _, field = path.partition(".")
         if section == "rules":
             _set_rule_param(data, *field.split("."), value)
+        elif section == "phases":
+            index, name = field.split(".")
+            if int(index) >= len(data["phases"]):
+                raise ValueError(f"{path}: the scenario has {len(data['phases'])} phase(s)")
+            phase = data["phases"][int(index)]
+            phase["params"] = {**phase.get("params", {}), name: value}
         elif section == "policy":
             for policy in data["policies"]:
                 policy["levers"] = {**policy.get("levers", {}), field: value}

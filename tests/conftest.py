@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from orgsim.events import EVENT_KINDS
 from orgsim.model import OrgModel
 from orgsim.rules import Rule
 
@@ -54,6 +55,15 @@ def rule_of(model: OrgModel, phase: str) -> Rule:
 def phase() -> Callable[[OrgModel, str], Rule]:
     """``phase(model, name)``: the rule instance of a phase, to step it on its own."""
     return rule_of
+
+
+@pytest.fixture(autouse=True)
+def _event_kinds_restored():
+    """Event kinds a test registers do not outlive it (the registry is per process)."""
+    saved = dict(EVENT_KINDS)
+    yield
+    EVENT_KINDS.clear()
+    EVENT_KINDS.update(saved)
 
 
 # Hypothesis explores the same examples on every run, so a CI failure reproduces locally.

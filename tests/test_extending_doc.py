@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgsim.events import EVENT_KINDS
+from orgsim.events import BUILT_IN, EVENT_KINDS
 from orgsim.experiment import run_experiment
 from orgsim.extensions import RuleReferenceError, check_extensions
 from orgsim.rules import COMPONENTS, DEFAULT_PHASES, REQUIRED, RULES, SLOT_PROTOCOLS
@@ -94,15 +94,17 @@ BASH = [b for b in BLOCKS if b.lang == "bash"]
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A folder holding the guide's files, as the current folder and on sys.path.
 
-    Afterwards, modules imported from it are forgotten, and the rules and event kinds the
-    snippets registered are unregistered: the registries are process-wide, and an event kind
-    left behind changes the categories of every later events table in the process.
+    The registries of rules and event kinds are process-wide. A snippet sees only the built-in
+    event kinds (another test may have registered one of its names differently); afterwards
+    both registries are restored, and modules imported from the folder are forgotten.
     """
     for name, block in FILES.items():
         (tmp_path / name).write_text(block.code, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     modules, rules, kinds = set(sys.modules), dict(RULES), dict(EVENT_KINDS)
+    for name in set(EVENT_KINDS) - set(BUILT_IN):
+        del EVENT_KINDS[name]
     yield tmp_path
     for registry, saved in ((RULES, rules), (EVENT_KINDS, kinds)):
         registry.clear()

@@ -488,3 +488,30 @@ def test_a_run_stops_on_a_function_of_the_model() -> None:
     assert model.month < 80 * 12 and model.people.count > 0
     with pytest.raises(ScenarioError, match="exactly one of 'below' or 'above'"):
         parse_scenario(VARIANTS.replace("seed: 4}", "seed: 4, until: {measure: headcount}}"))
+
+
+def test_an_inserted_phase_parameter_can_be_swept(tmp_path: Path) -> None:
+    from orgsim.scenario import ScenarioError
+
+    text = (ROOT / "examples/mentoring/scenario.yaml").read_text()
+    text = text.replace("replications: 20", "replications: 2").replace("years: 20", "years: 1")
+    text += "sweep:\n  parameters:\n    phases.0.mentees_per_mentor: {values: [0, 5]}\n"
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    (tmp_path / "mentoring.py").write_text((ROOT / "examples/mentoring/mentoring.py").read_text())
+    results = run_experiment(load_scenario(path), tmp_path / "out", workers=1)
+    s = results.table("summary").query("measure == 'mentored_share' and policy != 'single-ladder'")
+    shares = s.groupby("phases.0.mentees_per_mentor")["value"].mean()
+    assert shares[0] == 0 and shares[5] > 0.2
+    with pytest.raises(ScenarioError, match="the scenario has 1 phase"):
+        parse_scenario(text.replace("phases.0.", "phases.3."), base_dir=tmp_path)
+
+
+def test_a_swept_lever_that_meets_a_replaced_rule_fails_before_any_run(tmp_path: Path) -> None:
+    text = VARIANTS + "sweep:\n  parameters:\n    policy.assessment_noise: {values: [0.1, 0.3]}\n"
+    scenario = parse_scenario(text)
+    with pytest.raises(RuleReferenceError, match=r"sweep: policies\[worst\]\.levers"):
+        check_extensions(scenario)
+    with pytest.raises(RuleReferenceError):
+        run_experiment(scenario, tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()
