@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from orgsim.events import voluntary_kinds
 from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST
+from orgsim.people import MAY_BE_NAN
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
@@ -48,7 +49,9 @@ class Measure:
     """One measure: metadata, how a run is summarised, and ``compute(model) -> float`` (or
     ``compute(model, params)`` for a measure with ``Params``). Every measure sees the events
     since the last recording; one that reads older events (``model.events_frame``) sets
-    ``needs_event_history``, and fails clearly in a run that keeps no events."""
+    ``needs_event_history``, and fails clearly in a run that keeps no events. A measure that
+    can be undefined (a mean over a group that may be empty) sets ``nan_ok``; any other NaN is
+    an error, as it means a rule wrote NaN into someone's attributes."""
 
     name: str
     label: str
@@ -60,6 +63,7 @@ class Measure:
     params: BaseModel | None = field(default=None, compare=False)
     needs_event_history: bool = False
     by: str | None = None
+    nan_ok: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", normalise_summary(self.summary))
@@ -243,6 +247,8 @@ def _now(model: OrgModel) -> Snapshot:
 
 
 def _role_engagement(role: int) -> Callable[[OrgModel], float]:
+    """Mean engagement of one role (NaN when nobody holds it)."""
+
     def compute(model: OrgModel) -> float:
         s = _now(model)
         return s.cells.mean(s.cells.engagement, s.layout.cell_role == role)
@@ -358,13 +364,13 @@ MEASURES: dict[str, Measure] = {
         _M("engaged_share", "Share engaged (Gallup 'engaged')", "share", "higher",
            compute=lambda m: float(_now(m).cells.engaged.sum() / _now(m).headcount)),
         _M("engagement_ic", "Engagement of individual contributors", "0..1", "higher",
-           compute=_role_engagement(IC)),
+           compute=_role_engagement(IC), nan_ok=True),
         _M("engagement_specialist", "Engagement of specialists", "0..1", "higher",
-           compute=_role_engagement(SPECIALIST)),
+           compute=_role_engagement(SPECIALIST), nan_ok=True),
         _M("engagement_manager", "Engagement of managers", "0..1", "higher",
-           compute=_role_engagement(MANAGER)),
+           compute=_role_engagement(MANAGER), nan_ok=True),
         _M("middle_manager_engagement", "Engagement of managers below the top grade", "0..1",
-           "higher", compute=_middle_manager_engagement),
+           "higher", compute=_middle_manager_engagement, nan_ok=True),
         _M("voluntary_turnover", "Voluntary turnover", "share per year", "lower",
            compute=_turnover),
         _M("regretted_turnover", "Turnover of the top skill quartile", "share per year",
@@ -375,9 +381,9 @@ MEASURES: dict[str, Measure] = {
            compute=_reluctant_share),
         _M("new_manager_reluctant_share",
            "Managers appointed in the last 2 years who do not want to lead", "share", "lower",
-           compute=_new_manager_reluctant_share),
+           compute=_new_manager_reluctant_share, nan_ok=True),
         _M("manager_quality", "Mean manager quality", "0..1", "higher",
-           compute=_manager_quality),
+           compute=_manager_quality, nan_ok=True),
         _M("expertise_walked_out", "Expertise that walked out",
            "expertise per 100 staff per year", "lower", compute=_walked_out),
         _M("expertise_idle_in_management", "Technical skill idled in management roles",
@@ -389,7 +395,8 @@ MEASURES: dict[str, Measure] = {
         _M("team_output", "Team output", "output per practitioner position", "higher",
            compute=lambda m: float(_now(m).output.sum() / _now(m).practitioner_positions)),
         _M("peter_signature", "Pre-promotion performance vs later team output", "correlation",
-           "neither", "final", compute=lambda m: peter_signature(m, _now(m).output)),
+           "neither", "final", compute=lambda m: peter_signature(m, _now(m).output),
+           nan_ok=True),
         _M("headcount", "People employed", "people", "neither",
            compute=lambda m: float(_now(m).cells.count.sum())),
         _M("starting_staff", "People employed since month 0 or before", "people", "neither",
@@ -478,15 +485,18 @@ class Recorder:
             value = m.value(model)
             if m.by is None:
                 row[name] = _number(name, value)
+                if row[name] != row[name] and not m.nan_ok:
+                    raise ValueError(_nan_message(name, model))
                 continue
             if not isinstance(value, Mapping | pd.Series):
                 raise TypeError(
                     f"measure {name!r} is by {m.by} and must return {{category: value}}, "
                     f"not {type(value).__name__}"
                 )
-            self._profiles += [
-                (model.month, name, str(c), _number(f"{name}[{c}]", v)) for c, v in value.items()
-            ]
+            values = [(str(c), _number(f"{name}[{c}]", v)) for c, v in value.items()]
+            if not m.nan_ok and any(v != v for _, v in values):
+                raise ValueError(_nan_message(name, model))
+            self._profiles += [(model.month, name, c, v) for c, v in values]
         self._rows.append(row)
         self._cells.append((model.month, self.snapshot.cells))
         self.snapshot = None
@@ -540,6 +550,19 @@ class Recorder:
             for cat, block in profiles[profiles["measure"] == name].groupby("category", sort=False):
                 out[f"{name}[{cat}]"] = m.summarise(block["value"], step_months)
         return out
+
+
+def _nan_message(name: str, model: OrgModel) -> str:
+    """Why a measure is NaN: which attributes of the people employed hold NaN."""
+    p = model.people
+    floats = [c for c, col in p.columns.items() if np.dtype(col.dtype).kind == "f"]
+    bad = {c: int(np.isnan(p.array(c)[p.active]).sum()) for c in floats if c not in MAY_BE_NAN}
+    where = ", ".join(f"{c} ({n} people)" for c, n in bad.items() if n)
+    cause = f"NaN in {where}: a rule wrote them" if where else "the measure itself gave NaN"
+    return (
+        f"measure {name!r} is NaN in month {model.month}; {cause} (a measure that can be "
+        "undefined declares nan_ok=True)"
+    )
 
 
 def _number(name: str, value: Any) -> float:

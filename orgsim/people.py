@@ -50,6 +50,10 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+#: Attributes that are NaN by design for some people (not managers, never promoted).
+MAY_BE_NAN = frozenset({"manager_quality", "pre_promotion_performance"})
+
+
 class People:
     """Person attributes as arrays with one row per person employed (free rows are empty).
 

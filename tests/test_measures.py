@@ -1,0 +1,83 @@
+"""Measures as data: summaries, parameters, by-category values, and what is not a number."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orgsim import OrgModel
+from orgsim.measures import MEASURES, Measure, normalise_summary, split_name
+from orgsim.rules import ExtraPhase, Phase
+
+SMALL = {"organisation": {"size": 150}}
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [("final", 4.0), ("max", 9.0), ("final_year_mean", 4.0), ({"mean_last": 2}, 2.5),
+     ("mean_last:3", 14 / 3), ("final_year", 4.0)],
+)  # fmt: skip
+def test_summaries(summary, expected) -> None:
+    m = Measure("x", "x", "unit", summary=summary, compute=lambda model: 0.0)
+    values = pd.Series([1.0, 9.0, 1.0, 4.0])
+    assert m.summarise(values, step_months=12) == pytest.approx(expected)
+
+
+def test_a_monthly_final_year_mean_is_twelve_steps() -> None:
+    m = Measure("x", "x", "unit", compute=lambda model: 0.0)
+    values = pd.Series(np.r_[np.zeros(12), np.ones(12)])
+    assert m.summarise(values, step_months=1) == 1.0
+
+
+@pytest.mark.parametrize("bad", ["last", "mean_last:0", {"mean_lst": 3}, 5])
+def test_an_unknown_summary_is_refused(bad) -> None:
+    with pytest.raises(ValueError, match="use one of final, final_year_mean, max"):
+        normalise_summary(bad)
+
+
+def test_names_of_categories() -> None:
+    assert split_name("share[3]") == ("share", "3")
+    assert split_name("engagement") == ("engagement", None)
+
+
+class Poison(Phase):
+    """Writes NaN into some people's engagement (a broken rule)."""
+
+    slot = "poison"
+
+    def step(self, model):
+        p = model.people
+        p.engagement[np.flatnonzero(p.active)[:3]] = np.nan
+
+
+def test_nan_written_by_a_rule_is_an_error_naming_the_attribute() -> None:
+    model = OrgModel(SMALL, rng=1, phases=[ExtraPhase(Poison(), "after", "engagement")],
+                     builtin_measures=["engagement"])  # fmt: skip
+    with pytest.raises(ValueError, match=r"'engagement' is NaN in month 1; NaN in engagement "
+                       r"\(3 people\)"):  # fmt: skip
+        model.step()
+
+
+def test_a_measure_that_may_be_undefined_says_so() -> None:
+    assert MEASURES["engagement_specialist"].nan_ok  # no specialists on a single ladder
+    model = OrgModel(SMALL, rng=1).run(0.25)
+    assert model.timeseries["engagement_specialist"].isna().all()
+    undefined = Measure("nothing", "Nothing", "unit", compute=lambda m: float("nan"))
+    with pytest.raises(ValueError, match="the measure itself gave NaN"):
+        OrgModel(SMALL, measures=[undefined])
+    OrgModel(SMALL, measures=[Measure("nothing", "Nothing", "unit", nan_ok=True,
+                                      compute=lambda m: float("nan"))])  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [[1.0], "0.5", True, None])
+def test_a_measure_must_return_a_number(value) -> None:
+    bad = Measure("bad", "Bad", "unit", compute=lambda m: value)
+    with pytest.raises(TypeError, match="measure 'bad' returned"):
+        OrgModel(SMALL, measures=[bad])
+
+
+def test_a_measure_by_category_must_return_a_mapping() -> None:
+    by_grade = Measure("g", "G", "unit", by="grade", compute=lambda m: 1.0)
+    with pytest.raises(TypeError, match="'g' is by grade and must return"):
+        OrgModel(SMALL, measures=[by_grade])
