@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import Dash, Input, Output, State, dcc, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, ids
 from dashboard.data import Experiment
+from dashboard.jobs import Refused, slot
 from dashboard.paths import UnsafePathError, list_experiments
 from dashboard.whatif import (
     LEVERS,
     POLICY_LEVERS,
+    Limits,
     WhatIfError,
     build_scenario,
     new_folder,
@@ -30,6 +34,21 @@ from orgsim.scenario import dump_scenario
 
 DATA_TABS = (ids.TAB_OVERVIEW, ids.TAB_TIMESERIES, ids.TAB_BREAKDOWNS, ids.TAB_FLOWS, ids.TAB_PETER)
 REFUSED = (UnsafePathError, ResultsError)
+LOG = logging.getLogger(__name__)
+MAX_MESSAGE = 400  # characters of an error shown in the page
+
+
+def short(err: object) -> str:
+    """An error's message, cut to a length the page can show."""
+    text = str(err)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def page_error(err: Exception) -> None:
+    """Any callback's unexpected error: logged, and shown in the page instead of an HTTP 500."""
+    LOG.error("dashboard callback failed", exc_info=err)
+    message = f"Could not update the page: {short(err) or type(err).__name__}"
+    set_props(ids.PAGE_ERROR, {"children": message, "hidden": False})
 
 
 def guarded(fn: Callable) -> Callable:
@@ -51,11 +70,39 @@ def keep(current: Any, options: list[dict[str, str]]) -> Any:
     return current if current in values else values[0]
 
 
-def register(app: Dash, root: Path) -> None:
-    """Attach every callback of the page to ``app``, reading experiments under ``root``."""
+class BadValue(ValueError):
+    """A value from the browser of the wrong type (shown in the page, not an HTTP 500)."""
+
+
+def text(value: Any, what: str) -> str:
+    """A choice from the browser: PreventUpdate if none yet, BadValue if not a string."""
+    if value is None:
+        raise PreventUpdate
+    if not isinstance(value, str):
+        raise BadValue(f"ignored a {what} that is not a name: {value!r:.80}")
+    return value
+
+
+def maybe_text(value: Any, what: str) -> str | None:
+    """An optional choice from the browser: None, or a string (else BadValue)."""
+    return None if value is None else text(value, what)
+
+
+def year_value(value: Any) -> float | None:
+    """The year slider's value: None or a number (else BadValue)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise BadValue(f"ignored a year that is not a number: {value!r:.80}")
+    return float(value)
+
+
+def register(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
+    """Attach every callback of the page to ``app``, reading experiments under ``root``;
+    what-ifs within ``limits``, one at a time (their slot in the ``jobs`` folder)."""
     register_experiment(app, root)
     register_views(app, root)
-    register_whatif(app, root)
+    register_whatif(app, root, limits, jobs)
 
 
 def describe(exp: Experiment) -> str:
@@ -146,7 +193,7 @@ def register_views(app: Dash, root: Path) -> None:
     )
     @guarded
     def timeseries(name: str, measure: str) -> Any:
-        exp = Experiment(root, name)
+        exp, measure = Experiment(root, name), text(measure, "measure")
         if measure not in exp.results.measures:
             raise PreventUpdate
         m = exp.results.measures[measure]
@@ -162,7 +209,7 @@ def register_views(app: Dash, root: Path) -> None:
     @guarded
     def breakdowns(name: str, year: float | None) -> tuple:
         exp = Experiment(root, name)
-        snap, year = exp.snapshot(year)
+        snap, year = exp.snapshot(year_value(year))
         build = (figures.engagement_heatmap, figures.pyramid_figure, figures.reluctant_figure)
         return tuple(b(snap, exp.colours, year) for b in build)
 
@@ -173,7 +220,7 @@ def register_views(app: Dash, root: Path) -> None:
     )
     @guarded
     def flows(name: str, policy: str | None) -> Any:
-        exp = Experiment(root, name)
+        exp, policy = Experiment(root, name), text(policy, "policy")
         if policy not in exp.colours:
             raise PreventUpdate
         return figures.flows_figure(exp.flow_links(policy), policy, exp.colours[policy])
@@ -196,7 +243,8 @@ def register_views(app: Dash, root: Path) -> None:
     @guarded
     def download_csv(_: int, name: str, tab: str, measure: str, year: float) -> dict:
         exp = Experiment(root, name)
-        frame, what = exp.view_data(tab, measure, year)
+        tab, measure = maybe_text(tab, "tab"), maybe_text(measure, "measure")
+        frame, what = exp.view_data(tab, measure, year_value(year))
         stem = Path(name).name if name != "." else exp.folder.name
         return dcc.send_data_frame(frame.to_csv, f"{stem}-{what}.csv", index=False)
 
@@ -207,13 +255,41 @@ def form_states() -> list[State]:
     return [State(ids.lever(n), "value") for n in names]
 
 
-def form_values(values: tuple) -> tuple[str, str, dict[str, Any]]:
+def form_values(values: Any) -> tuple[Any, Any, dict[str, Any]]:
     """(policy, baseline, lever values) from the states of ``form_states``."""
+    if not isinstance(values, list | tuple) or len(values) != 2 + len(LEVERS):
+        raise WhatIfError("what-if: the form's values are incomplete")
     policy, baseline, *rest = values
     return policy, baseline, {lv.name: v for lv, v in zip(LEVERS, rest, strict=True)}
 
 
-def register_whatif(app: Dash, root: Path) -> None:
+def whatif_gate(limits: Limits) -> Callable[[Any], None]:
+    """Checks a what-if's form before its process starts: Refused if it is invalid or beyond
+    ``limits`` (the arguments are the run callback's: the click count, then the form)."""
+
+    def gate(args: Any) -> None:
+        try:
+            if not isinstance(args, list | tuple) or not args:
+                raise WhatIfError("what-if: the form's values are missing")
+            policy, baseline, levers = form_values(args[1:])
+            limits.check_form(levers)
+            limits.check(build_scenario("what-if", policy, baseline, levers))
+        except WhatIfError as err:
+            raise Refused(short(err)) from None
+
+    return gate
+
+
+def run_failed(err: Exception) -> tuple:
+    """The what-if's status when it was refused before starting or failed while running."""
+    if isinstance(err, Refused):
+        return no_update, f"Cannot run this what-if: {err}"
+    LOG.error("what-if failed", exc_info=err)
+    first = str(err).strip().split("\n")[0].removeprefix("An error occurred inside a ")
+    return no_update, f"The what-if failed: {short(first)}"
+
+
+def register_whatif(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
     """The what-if panel: presets, the background run, its result and the YAML download."""
 
     @app.callback(
@@ -223,7 +299,7 @@ def register_whatif(app: Dash, root: Path) -> None:
     )
     def load_preset(policy: str) -> tuple:
         try:
-            values = preset(policy)
+            values = preset(text(policy, "policy"))
         except UnknownPolicyError:
             raise PreventUpdate from None
         return tuple(values[n] for n in POLICY_LEVERS)
@@ -247,20 +323,30 @@ def register_whatif(app: Dash, root: Path) -> None:
             Output(ids.WHATIF_PROGRESS, "max"),
             Output(ids.WHATIF_PROGRESS_TEXT, "children"),
         ],
+        on_error=run_failed,
     )
     def run(set_progress: Callable, _: int, *values: Any) -> tuple:
+        # In the job's own process, started only once the JobManager's gate let it through.
         start, folder = time.perf_counter(), new_folder(root)
         set_progress(("0", "1", "Starting the runs…"))
         try:
-            scenario = build_scenario(folder.name, *form_values(values))
+            policy, baseline, levers = form_values(values)
+            limits.check_form(levers)
+            scenario = build_scenario(folder.name, policy, baseline, levers)
+            limits.check(scenario)
         except WhatIfError as err:
-            return no_update, f"Cannot run this what-if: {err}"
+            return no_update, f"Cannot run this what-if: {short(err)}"
         try:
-            run_whatif(
-                scenario, folder, lambda d, n: set_progress((str(d), str(n), f"{d} / {n} runs"))
-            )
+            with slot(jobs):
+                run_whatif(
+                    scenario,
+                    folder,
+                    lambda d, n: set_progress((str(d), str(n), f"{d} / {n} runs")),
+                )
+        except Refused as err:
+            return no_update, f"Cannot run this what-if: {err}"
         except (ResultsError, OSError) as err:
-            return no_update, f"The what-if failed: {err}"
+            return no_update, f"The what-if failed: {short(err)}"
         took = time.perf_counter() - start
         return folder.name, f"Finished in {took:.1f} s; saved as {folder.name} under {root}."
 
@@ -298,5 +384,5 @@ def register_whatif(app: Dash, root: Path) -> None:
         try:
             scenario = build_scenario("what-if", *form_values(values))
         except WhatIfError as err:
-            return no_update, f"Cannot save this what-if: {err}"
+            return no_update, f"Cannot save this what-if: {short(err)}"
         return dcc.send_string(dump_scenario(scenario), "what-if.yaml"), no_update

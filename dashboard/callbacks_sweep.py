@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.callbacks import REFUSED, guarded, keep
+from dashboard.callbacks import REFUSED, guarded, keep, text
 from dashboard.components import HIDDEN
 from dashboard.data import Experiment
 from orgsim import figures, figures_sweep
@@ -78,7 +78,7 @@ def register_profiles(app: Dash, root: Path) -> None:
     )
     @guarded
     def profile(name: str, measure: str | None) -> Any:
-        exp = Experiment(root, name)
+        exp, measure = Experiment(root, name), text(measure, "measure")
         if measure not in exp.results.profile_measures:
             raise PreventUpdate
         m = exp.results.measures[measure]
@@ -114,7 +114,8 @@ def register_sweep(app: Dash, root: Path) -> None:
     )
     @guarded
     def sweep(name: str, measure: str | None, parameter: str | None) -> Any:
-        exp = Experiment(root, name)
+        exp, measure = Experiment(root, name), text(measure, "measure")
+        parameter = text(parameter, "parameter")
         if parameter not in exp.swept or measure not in exp.results.measures:
             raise PreventUpdate
         m = exp.results.measures[measure]
@@ -146,13 +147,13 @@ def register_sensitivity(app: Dash, root: Path) -> None:
     )
     @guarded
     def sensitivity(name: str, measure: str | None) -> tuple:
-        exp = Experiment(root, name)
+        exp, measure = Experiment(root, name), text(measure, "measure")
         sens = exp.sensitivity()
         if sens is None or measure not in exp.results.measures:
             raise PreventUpdate
         rob = sens.robustness.set_index("measure")["share_better"]
-        text = rules_text(sens.rules, measure, rob.get(measure))
-        return figures_sweep.sensitivity_figure(sens.indices, exp.results.measures[measure]), text
+        rules = rules_text(sens.rules, measure, rob.get(measure))
+        return figures_sweep.sensitivity_figure(sens.indices, exp.results.measures[measure]), rules
 
     @app.callback(Output(ids.ROBUSTNESS_GRAPH, "figure"), Input(ids.EXPERIMENT, "value"))
     @guarded

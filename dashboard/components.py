@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.whatif import LEVERS, Lever, choices, policy_names, preset
+from dashboard.whatif import LEVERS, Lever, Limits, choices, policy_names, preset
 from orgsim.overview import Card, CardRow
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
@@ -18,14 +18,19 @@ ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_PROFILES)
 BADGES = ("better", "worse", "unclear")  # verdicts shown as a badge beside the difference
 
 
-def page(root: Path, experiments: list[str]) -> html.Div:
-    """The whole page; without experiments it explains how to make some and opens the what-if."""
+def page(
+    root: Path, experiments: list[str], limits: Limits | None = None, error: str | None = None
+) -> html.Div:
+    """The whole page; without experiments it explains how to make some and opens the what-if.
+    The what-if's number fields are capped at the server's ``limits``; ``error`` (e.g. the
+    results root could not be read) is shown at the top."""
     first = experiments[0] if experiments else None
     return html.Div(
         [
             header(experiments, first),
+            html.P(error, id=ids.PAGE_ERROR, className="alert", role="alert", hidden=not error),
             empty_state(root, hidden=bool(experiments)),
-            tabs(has_data=bool(experiments)),
+            tabs(has_data=bool(experiments), limits=limits or Limits()),
             dcc.Download(id=ids.DOWNLOAD_CSV_FILE),
             dcc.Download(id=ids.WHATIF_YAML_FILE),
             dcc.Store(id=ids.WHATIF_DONE),
@@ -80,7 +85,7 @@ def empty_state(root: Path, hidden: bool) -> html.Div:
     )
 
 
-def tabs(has_data: bool) -> dcc.Tabs:
+def tabs(has_data: bool, limits: Limits) -> dcc.Tabs:
     """The views, one tab each; data tabs are disabled until an experiment is chosen."""
     views = [
         (ids.TAB_OVERVIEW, "Overview", overview_tab()),
@@ -91,7 +96,7 @@ def tabs(has_data: bool) -> dcc.Tabs:
         (ids.TAB_PROFILES, "Profiles", profiles_tab()),
         (ids.TAB_SWEEP, "Sweep", sweep_tab()),
         (ids.TAB_SENSITIVITY, "Sensitivity", sensitivity_tab()),
-        (ids.TAB_WHATIF, "What if…", whatif_tab()),
+        (ids.TAB_WHATIF, "What if…", whatif_tab(limits)),
     ]
     children = [
         dcc.Tab(
@@ -248,9 +253,10 @@ def card_row(r: CardRow, colours: dict[str, str]) -> html.Tr:
     )
 
 
-def control(lever: Lever, value: Any) -> html.Div:
-    """One what-if lever; its range and help text come from the parameter."""
-    lo, hi = lever.bounds()
+def control(lever: Lever, value: Any, limits: Limits) -> html.Div:
+    """One what-if lever; its range and help text come from the parameter (and the server's
+    limits)."""
+    lo, hi = lever.bounds()[0], limits.cap(lever)
     lid = ids.lever(lever.name)
     if lever.control == "choice":
         widget: Any = dcc.Dropdown(id=lid, options=choices(lever), value=value, clearable=False)
@@ -279,26 +285,36 @@ def control(lever: Lever, value: Any) -> html.Div:
     return html.Div([html.Label(lever.label), widget, html.Small(lever.help)], className="lever")
 
 
-def whatif_tab() -> html.Div:
+def whatif_tab(limits: Limits) -> html.Div:
     """The what-if form, its run and cancel buttons, progress, status and result."""
     intro = ("Change the main levers and run a new experiment: the policy you try runs beside "
              "the baseline, with paired replications. The result is saved under the results "
              "folder like any run.")  # fmt: skip
     return html.Div(
-        [html.P(intro, className="lead"), whatif_form(), whatif_buttons(), whatif_progress(),
+        [html.P(intro, className="lead"), whatif_form(limits), whatif_buttons(),
+         whatif_progress(),
          html.Div(id=ids.WHATIF_STATUS, className="status"), html.Div(id=ids.WHATIF_RESULT)]
     )  # fmt: skip
 
 
-def whatif_form() -> html.Div:
-    """The policy to try, the baseline, and every lever, starting at the tried policy's values."""
+def whatif_form(limits: Limits) -> html.Div:
+    """The policy to try, the baseline, and every lever, starting at the tried policy's values;
+    below them, this server's bound on the size of one what-if."""
     names = policy_names()
     start = {lv.name: lv.default() for lv in LEVERS} | preset(names[1])
     pick = [
         _choice(ids.lever("policy"), "Policy to try", names, names[1]),
         _choice(ids.lever("baseline"), "Compared with (baseline)", names, names[0]),
     ]
-    return html.Div(pick + [control(lv, start[lv.name]) for lv in LEVERS], className="form")
+    bound = html.Small(
+        f"This server runs one what-if at a time, of at most {limits.people:,} people, "
+        f"{limits.replications:,} replications per policy, {limits.years:,g} years and "
+        f"{limits.employee_months:,} employee-months (policies x replications x people x "
+        "years x 12).",
+        className="bounds",
+    )
+    controls = [control(lv, start[lv.name], limits) for lv in LEVERS]
+    return html.Div([*pick, *controls, bound], className="form")
 
 
 def whatif_buttons() -> html.Div:

@@ -20,6 +20,7 @@ from orgsim.overview import Card, overview_cards
 from orgsim.results import (
     MANIFEST,
     Results,
+    ResultsError,
     SensitivityTables,
     compare,
     compare_points,
@@ -33,9 +34,53 @@ def _version(folder: Path) -> int:
     return (folder / MANIFEST).stat().st_mtime_ns
 
 
+def _manifest_problem(r: Results) -> str | None:
+    """What is wrong with the parts of a manifest the dashboard reads (None: nothing)."""
+    scenario = r.manifest.get("scenario")
+    if not isinstance(scenario, dict):
+        return "'scenario' is not a mapping"
+    policies = scenario.get("policies")
+    if not isinstance(policies, list) or not policies:
+        return "'scenario.policies' is not a list of policies"
+    names = [p.get("name") if isinstance(p, dict) else None for p in policies]
+    if not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
+        return "'scenario.policies' lacks a name or repeats one"
+    if scenario.get("baseline") not in names:
+        return f"the baseline {scenario.get('baseline')!r:.80} is not among the policies"
+    run = scenario.get("run")
+    if not isinstance(run, dict):
+        return "'scenario.run' is not a mapping"
+    for key, kinds in (("replications", int), ("years", int | float)):
+        value = run.get(key)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
+            return f"'scenario.run.{key}' is {value!r:.80}, not a positive number"
+    for key, kind in (("name", str), ("description", str | None)):
+        if not isinstance(scenario.get(key), kind):
+            return f"'scenario.{key}' is not text"
+    measures = r.manifest.get("measures", {})
+    if not isinstance(measures, dict) or not all(isinstance(v, dict) for v in measures.values()):
+        return "'measures' is not a mapping of measures"
+    for key in ("summaries", "recorded"):
+        value = r.manifest.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"'{key}' is not a list of names"
+    try:
+        r.measures  # noqa: B018 (builds each measure's metadata)
+    except (TypeError, ValueError) as err:
+        return f"'measures' is malformed ({err})"
+    return None
+
+
 @lru_cache(maxsize=16)
 def _results(folder: Path, version: int) -> Results:
-    return load(folder)
+    try:
+        r = load(folder)
+        problem = "not a mapping" if not isinstance(r.manifest, dict) else _manifest_problem(r)
+    except (TypeError, KeyError, AttributeError, IndexError) as err:
+        problem = f"{type(err).__name__}: {err}"
+    if problem is not None:
+        raise ResultsError(f"{folder / MANIFEST}: damaged manifest: {problem}")
+    return r
 
 
 @lru_cache(maxsize=32)

@@ -6,6 +6,7 @@ EXPERIMENT_INFO = "experiment-info"
 DOWNLOAD_CSV = "download-csv-button"
 DOWNLOAD_CSV_FILE = "download-csv-file"
 EMPTY_STATE = "empty-state"
+PAGE_ERROR = "page-error"  # a request the page could not serve, instead of an HTTP 500
 
 # tabs
 TABS = "tabs"

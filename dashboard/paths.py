@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from orgsim.results import MANIFEST, ResultsError, read_manifest
 
 MAX_DEPTH = 2  # root/name and root/group/name
+MAX_NAME = 1024  # characters of an experiment name
 
 
 class UnsafePathError(ValueError):
@@ -22,16 +23,21 @@ class UnsafePathError(ValueError):
 def resolve_experiment(root: Path, name: object) -> Path:
     """The folder of experiment ``name`` under ``root``; UnsafePathError if it is anything else."""
     if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
-        raise UnsafePathError(f"refused: {name!r} is not an experiment name")
+        raise UnsafePathError(f"refused: {name!r:.80} is not an experiment name")
+    if len(name) > MAX_NAME:
+        raise UnsafePathError(f"refused: an experiment name of {len(name):,} characters")
     rel = PurePosixPath(name)
     if rel.is_absolute() or ".." in rel.parts or len(rel.parts) > MAX_DEPTH:
         raise UnsafePathError(f"refused: {name!r} is not a folder inside the results root")
-    base = root.resolve()
-    folder = (base / rel).resolve()
-    if not folder.is_relative_to(base):
-        raise UnsafePathError(f"refused: {name!r} leads outside the results root")
-    if not (folder / MANIFEST).is_file():
-        raise UnsafePathError(f"refused: {name!r} is not an orgsim results folder")
+    try:
+        base = root.resolve()
+        folder = (base / rel).resolve()
+        if not folder.is_relative_to(base):
+            raise UnsafePathError(f"refused: {name!r} leads outside the results root")
+        if not (folder / MANIFEST).is_file():
+            raise UnsafePathError(f"refused: {name!r} is not an orgsim results folder")
+    except OSError as err:
+        raise UnsafePathError(f"refused: {name!r} cannot be read ({err.strerror})") from None
     return folder
 
 
@@ -41,14 +47,17 @@ def _candidates(root: Path) -> list[str]:
     for _ in range(MAX_DEPTH + 1):
         nxt = []
         for rel in level:
-            if (root / rel / MANIFEST).is_file():
-                names.append(rel)
-            with os.scandir(root / rel) as it:
-                nxt += [
-                    str(PurePosixPath(rel, e.name))
-                    for e in it
-                    if e.is_dir() and not e.name.startswith(".")
-                ]
+            try:
+                if (root / rel / MANIFEST).is_file():
+                    names.append(rel)
+                with os.scandir(root / rel) as it:
+                    nxt += [
+                        str(PurePosixPath(rel, e.name))
+                        for e in it
+                        if e.is_dir() and not e.name.startswith(".")
+                    ]
+            except OSError:  # unreadable: not listed
+                continue
         level = nxt
     return names
 
@@ -61,8 +70,8 @@ def list_experiments(root: Path) -> list[str]:
     for name in _candidates(root):
         try:
             folder = resolve_experiment(root, name)
-            if read_manifest(folder)["status"] == "complete":
+            if read_manifest(folder).get("status") == "complete":
                 out.append(name)
-        except (UnsafePathError, ResultsError, OSError):
-            continue
+        except (UnsafePathError, ResultsError, OSError, TypeError, AttributeError):
+            continue  # damaged or unreadable: not listed
     return sorted(out)

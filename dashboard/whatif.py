@@ -115,8 +115,78 @@ class WhatIfError(ValueError):
     """Form values that do not make a valid scenario; the message says which and why."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """This server's bounds on one what-if (``orgsim dashboard --max-...``): organisation size,
+    replications per policy, years, and employee-months (policies x replications x people x
+    years x 12), the measure of its work."""
+
+    people: int = 100_000
+    replications: int = 200
+    years: float = 100
+    employee_months: int = 2_000_000_000
+
+    def cap(self, lever: Lever) -> float | None:
+        """The lever's upper bound: the parameter's own, lowered to this server's."""
+        hi = lever.bounds()[1]
+        mine = {"size": self.people, "replications": self.replications, "years": self.years}
+        if lever.name not in mine:
+            return hi
+        return mine[lever.name] if hi is None else min(hi, mine[lever.name])
+
+    def check_form(self, values: dict[str, Any]) -> None:
+        """WhatIfError naming the range of a number lever left empty (the browser sends an
+        empty value for a number outside the field's min and max)."""
+        for lever in LEVERS:
+            if lever.control != "choice" and values.get(lever.name) is None:
+                lo, hi = lever.bounds()[0], self.cap(lever)
+                raise WhatIfError(
+                    f"{lever.label} is empty or outside its range, {number(lo or 0)} to "
+                    f"{number(hi) if hi is not None else 'any'} on this server"
+                )
+
+    def check(self, scenario: Scenario) -> None:
+        """WhatIfError naming the bound if ``scenario`` exceeds one of them."""
+        size, run = scenario.organisation.size, scenario.run
+        for what, value, bound, unit, option in (
+            ("organisation size", size, self.people, "people", "people"),
+            ("replications", run.replications, self.replications, "per policy", "replications"),
+            ("years simulated", run.years, self.years, "years", "years"),
+        ):
+            if value > bound:
+                raise WhatIfError(
+                    f"{what} {number(value)} {unit} is above this server's limit of "
+                    f"{number(bound)} {unit} (orgsim dashboard --max-{option})"
+                )
+        work = employee_months(scenario)
+        if work > self.employee_months:
+            raise WhatIfError(
+                f"{len(scenario.policies)} policies x {run.replications:,} replications x "
+                f"{size:,} people x {run.years:g} years x 12 months = {work:,.0f} "
+                f"employee-months is above this server's limit of {self.employee_months:,} "
+                "employee-months (orgsim dashboard --max-employee-months): make the "
+                "organisation, the years or the replications smaller"
+            )
+
+
+def number(value: float) -> str:
+    """A count with thousands separators (1e7 as 10,000,000)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def employee_months(scenario: Scenario) -> float:
+    """The work of a what-if: policies x replications x people x years x 12."""
+    run = scenario.run
+    return len(scenario.policies) * run.replications * scenario.organisation.size * run.years * 12
+
+
 def build_scenario(name: str, policy: str, baseline: str, values: dict[str, Any]) -> Scenario:
     """The what-if scenario: the baseline policy beside ``policy`` with the form's levers."""
+    for what, value in (("policy to try", policy), ("baseline", baseline)):
+        if not isinstance(value, str):
+            raise WhatIfError(f"what-if: the {what} must be a policy name, not {value!r:.80}")
+    if not isinstance(values, dict):
+        raise WhatIfError("what-if: the form's values are missing")
     data: dict[str, Any] = {s: {} for s in SECTIONS if s != "policy"}
     levers = {}
     for lever in LEVERS:
@@ -126,12 +196,13 @@ def build_scenario(name: str, policy: str, baseline: str, values: dict[str, Any]
         "name": name,
         "description": f"What-if from the dashboard: {policy} with chosen levers vs {baseline}.",
         "policies": [
-            PolicySpec(name=baseline, base=baseline).model_dump(),
+            None,  # the baseline's spec, validated below
             {"name": f"what-if: {policy}", "base": policy, "levers": levers},
         ],
         "baseline": baseline,
     }
     try:
+        data["policies"][0] = PolicySpec(name=baseline, base=baseline).model_dump()
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise WhatIfError(describe_errors(err, None, "what-if")) from None
