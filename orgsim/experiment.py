@@ -3,18 +3,30 @@
 Replication r of every policy uses the same seed, so it starts from the same workforce and
 draws the same random streams: policy differences are paired. Each run depends only on the
 scenario, the policy and r, so results are identical whatever the executor or worker count.
+
+Results are never lost: one process at a time writes a results folder (a lock), ``--force``
+builds the new results beside the old ones and swaps them in only once complete, worker
+processes die with their driver, and Ctrl-C or SIGTERM stops cleanly with the finished runs
+kept for ``--resume``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import platform
 import shutil
+import signal
+import sys
+import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -28,6 +40,7 @@ from orgsim import __version__
 from orgsim.extensions import Extensions, build_model, check_extensions, resolve_extensions
 from orgsim.measures import Measure, select_measures
 from orgsim.results import (
+    LOCK,
     MANIFEST,
     Results,
     ResultsError,
@@ -35,10 +48,12 @@ from orgsim.results import (
     drop_parts,
     finished_runs,
     load,
+    lock_folder,
     now,
     read_manifest,
     run_id,
     summary_names,
+    verify_tables,
     write_manifest,
     write_run_parts,
 )
@@ -80,12 +95,75 @@ def run_specs(scenario: Scenario) -> list[RunSpec]:
     ]
 
 
+class RunTimeout(Exception):
+    """A run took longer than run.timeout_s."""
+
+
+class Deadline:
+    """The wall-clock bound of one run (``run.timeout_s``), naming where the time ran out.
+
+    The model's step plan is wrapped so the phase running is known and the clock is checked
+    after each phase; in a main thread (the serial executor and every worker process) an
+    interval timer (SIGALRM) also interrupts a phase that never returns. Elsewhere (a Dask
+    worker thread) only the check between phases applies.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.phase = "setup"
+        self.model: Any = None
+        self._old_handler: Any = None
+
+    def __enter__(self) -> Deadline:
+        if self.seconds is not None:
+            self.end = time.monotonic() + self.seconds
+            if threading.current_thread() is threading.main_thread():
+                self._old_handler = signal.signal(signal.SIGALRM, self._alarm)
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old_handler is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old_handler)
+            self._old_handler = None
+
+    def watch(self, model: Any) -> None:
+        """Time every phase of ``model``'s step (wrapping its plan: OrgModel.step is not ours)."""
+        self.model = model
+        if self.seconds is not None:
+            model._plan = [(label, self._timed(label, fn)) for label, fn in model._plan]
+
+    def _timed(self, label: str, fn: Callable[[], None]) -> Callable[[], None]:
+        def timed() -> None:
+            self.phase = label
+            fn()
+            if time.monotonic() > self.end:
+                raise self.expired()
+
+        return timed
+
+    def _alarm(self, signum: int, frame: Any) -> None:
+        raise self.expired()
+
+    def expired(self) -> RunTimeout:
+        """The error naming the month reached and the phase running."""
+        month = f"month {self.model.month}" if self.model is not None else "model setup"
+        return RunTimeout(
+            f"run.timeout_s: still running after {self.seconds:g} s, in {month}, "
+            f"phase {self.phase!r}"
+        )
+
+
 def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     """Run one simulation and return its tables, tagged with policy, replication and point."""
     if spec.point:
         scenario = apply_point(scenario, dict(spec.point))
     ext = resolve_extensions(scenario, spec.policy)
-    model = build_model(scenario, spec.policy, spec.seed).run(scenario.run.years, until=ext.until)
+    with Deadline(scenario.run.timeout_s) as deadline:
+        model = build_model(scenario, spec.policy, spec.seed)
+        deadline.watch(model)
+        model.run(scenario.run.years, until=ext.until)
     tag = {"policy": spec.policy, "replication": spec.replication}
     if spec.point:
         tag |= {"point": spec.point_index, **dict(spec.point)}
@@ -125,7 +203,7 @@ def execute_run(
     the driver; one on another machine returns the tables for the driver to store."""
     try:
         tables = simulate(_scenario(scenario_text), spec)
-    except Exception as err:
+    except (Exception, SystemExit) as err:  # a rule calling sys.exit is a failed run too
         point = f", sweep point {dict(spec.point)}" if spec.point else ""
         raise RunError(
             f"run of policy {spec.policy!r}, replication {spec.replication}{point} failed: "
@@ -153,8 +231,39 @@ class SerialExecutor:
             yield fn(*task)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _worker_init(driver: int) -> None:
+    """Set up a local worker process: ignore Ctrl-C (SIGINT reaches the whole process group;
+    only the driver handles it, so one press stops cleanly and no worker prints a traceback)
+    and die with its parent (Linux: PR_SET_PDEATHSIG), so a killed driver leaves no worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from multiprocessing import forkserver
+
+    # A forkserver child inherits the write end of the pipe whose closing tells the
+    # forkserver that the driver died; held here, it would keep the forkserver (and so, this
+    # worker) alive forever. Closed, the forkserver exits with the driver, and this worker
+    # gets its parent-death signal.
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    try:  # the driver may have died before the line above took effect
+        os.kill(driver, 0)
+    except ProcessLookupError:
+        os._exit(1)
+
+
 class LocalExecutor:
-    """Runs tasks on local worker processes, yielding results as they finish."""
+    """Runs tasks on local worker processes, yielding results as they finish.
+
+    A worker's parent is the forkserver, which exits when the driver does; each worker
+    then gets SIGKILL (see _worker_init). On an error or interrupt in the driver, pending
+    tasks are cancelled and running ones stopped at once (their runs are simply not kept).
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -163,10 +272,27 @@ class LocalExecutor:
     def __enter__(self) -> LocalExecutor:
         ctx = get_context("forkserver")
         ctx.set_forkserver_preload(["orgsim.experiment"])
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        if threading.current_thread() is threading.main_thread():
+            # Started ignoring SIGINT (kept across exec), the forkserver and so every worker
+            # ignore Ctrl-C from birth: no traceback from a process still importing.
+            from multiprocessing import forkserver
+
+            old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                forkserver.ensure_running()
+            finally:
+                signal.signal(signal.SIGINT, old)
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+        )
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:  # stop now: do not wait for the runs in progress
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
@@ -179,7 +305,14 @@ class LocalExecutor:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    raise RunError(
+                        "a worker process died (killed, or out of memory?); the finished runs "
+                        "are kept: complete them with --resume"
+                    ) from None
+                yield result
                 nxt = next(todo, None)
                 if nxt is not None:
                     pending.add(self._pool.submit(fn, *nxt))
@@ -253,16 +386,41 @@ def versions() -> dict[str, str]:
 
 def result_identity(scenario_json: dict) -> dict:
     """The part of a scenario that determines results (not where or on how many workers)."""
-    where = ("workers", "output", "scheduler")
+    where = ("workers", "output", "scheduler", "timeout_s")
     run = {k: v for k, v in scenario_json.get("run", {}).items() if k not in where}
     return scenario_json | {"run": run}
 
 
-def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool) -> dict:
-    """Create, resume or (with force) replace a results folder; returns its manifest."""
+def has_content(folder: Path) -> bool:
+    """Whether a folder holds anything but the lock and a manifest being written (a run that
+    died before its manifest was in place)."""
+    leftover = (LOCK, f".{MANIFEST}.")
+    return folder.is_dir() and any(not p.name.startswith(leftover) for p in folder.iterdir())
+
+
+def check_out(folder: Path, force: bool) -> None:
+    """Refuse a results folder that is not one (before anything is written in it). A folder
+    with a lock file is orgsim's: a run may be starting there, so it is checked under lock."""
+    if force and folder.is_symlink():
+        raise ResultsError(
+            f"{folder}: is a symbolic link; --force will not replace it (nor delete what it "
+            "points to); give the real folder or another --out"
+        )
     if folder.exists() and not folder.is_dir():
         raise ResultsError(f"{folder}: is a file, not a results folder; choose another --out")
-    if folder.exists() and any(folder.iterdir()):
+    # Content first: the lock file is made before anything else and never removed, so a run
+    # starting meanwhile cannot make a folder look foreign.
+    if has_content(folder) and not ((folder / LOCK).is_file() or (folder / MANIFEST).is_file()):
+        raise ResultsError(
+            f"{folder}: exists and is not an orgsim results folder; refusing to write there"
+        )
+
+
+def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool) -> dict | None:
+    """The manifest to create or resume a results folder with (the caller holds its lock);
+    None when ``force`` is to replace existing results. Nothing is deleted here."""
+    check_out(folder, force)
+    if has_content(folder):
         if not (folder / MANIFEST).is_file():
             raise ResultsError(
                 f"{folder}: exists and is not an orgsim results folder; refusing to write there"
@@ -279,9 +437,31 @@ def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool)
             raise ResultsError(
                 f"{folder}: results exist; use --resume to complete them or --force to replace"
             )
-        shutil.rmtree(folder)
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     return {"scenario": scenario_json, "status": "running", "runs": {}}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, stopping a run as cleanly as Ctrl-C (finished runs kept, manifest says
+    interrupted)."""
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While running, turn SIGTERM into Terminated (a KeyboardInterrupt) in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated("terminated (SIGTERM)")
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def run_experiment(
@@ -293,14 +473,75 @@ def run_experiment(
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
 ) -> Results:
-    """Run every missing policy x replication into ``folder`` and consolidate the tables."""
+    """Run every missing policy x replication into ``folder`` and consolidate the tables.
+
+    The folder is locked while written (a second writer gets ResultsError "in use by pid N").
+    With ``force``, existing results are replaced only once the new ones are complete.
+    """
     folder = Path(folder)
     extensions = check_extensions(scenario)  # bad references fail before any run starts
-    with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
-        manifest = prepare_folder(folder, scenario.model_dump(mode="json"), resume, force)
-        if manifest["status"] == "complete":
+    scenario_json = scenario.model_dump(mode="json")
+    check_out(folder, force)
+    folder.mkdir(parents=True, exist_ok=True)
+    with lock_folder(folder), sigterm_interrupts():
+        manifest = prepare_folder(folder, scenario_json, resume, force)
+        if manifest is not None:
+            return fill_folder(folder, manifest, scenario, extensions, workers, progress,
+                               scheduler)  # fmt: skip
+        new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(new, 0o777 & ~umask)  # as a folder made by mkdir
+            with lock_folder(new):
+                fresh = {"scenario": scenario_json, "status": "running", "runs": {}}
+                fill_folder(new, fresh, scenario, extensions, workers, progress, scheduler)
+                swap_in(new, folder)
+        except (RunError, ResultsError) as err:
+            raise type(err)(f"{err} (the previous results in {folder} are unchanged)") from None
+        finally:
+            shutil.rmtree(new, ignore_errors=True)  # gone already if swapped in
+        return load(folder)
+
+
+def swap_in(new: Path, folder: Path) -> None:
+    """Replace ``folder`` by the complete results in ``new``: rename the old aside, the new
+    in, then delete the old (put back if the second rename fails)."""
+    aside = folder.with_name(f".{folder.name}.old-{uuid.uuid4().hex[:8]}")
+    os.rename(folder, aside)
+    try:
+        os.rename(new, folder)
+    except BaseException:
+        os.rename(aside, folder)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def fill_folder(
+    folder: Path,
+    manifest: dict,
+    scenario: Scenario,
+    extensions: dict[str, Extensions],
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+    scheduler: str | None,
+) -> Results:
+    """Run what is missing in a locked folder, consolidate and check the tables, then drop
+    the parts. A complete folder is verified instead, and rebuilt from its parts if a table
+    is corrupt."""
+    specs = run_specs(scenario)
+    if manifest["status"] == "complete":
+        try:
+            verify_tables(folder)
             return load(folder)
-        specs = run_specs(scenario)
+        except ResultsError as err:
+            if not {s.id for s in specs} <= finished_runs(folder):
+                raise ResultsError(
+                    f"{err}; the per-run parts are gone, so it cannot be rebuilt: "
+                    "re-run with --force"
+                ) from None
+        manifest["status"] = "running"  # rebuild the tables from the parts kept on disk
+    with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
         start_manifest(folder, manifest, specs, extensions)
         token = shared_disk_token(folder)
         text = scenario.model_dump_json()
@@ -311,10 +552,10 @@ def run_experiment(
             manifest["status"] = "interrupted"
             write_manifest(folder, manifest)
             raise
-    consolidate(folder, [s.id for s in specs])
+    consolidate(folder, [s.id for s in specs])  # each table read back and checked
     manifest |= {"status": "complete", "finished": now(), "summaries": summary_names(folder)}
     write_manifest(folder, manifest)
-    drop_parts(folder)  # only once the complete tables and manifest are on disk
+    drop_parts(folder)  # only once the checked tables and the manifest are on disk
     return load(folder)
 
 

@@ -3,6 +3,7 @@
 Layout::
 
     DIR/manifest.json        resolved scenario, seeds, versions, times, status of every run
+    DIR/.lock                held (flock) by the one process writing the folder; holds its pid
     DIR/parts/<run>/*.parquet  one finished run (written to a temporary folder, then renamed)
     DIR/timeseries.parquet   one row per policy, replication, month
     DIR/events.parquet       one row per event
@@ -15,15 +16,21 @@ Layout::
 worlds in which the policy beats the baseline) and ``rules.json`` (measure -> verdict rules).
 
 The top-level tables are written when every run has finished; until then the parts hold the
-finished runs, and ``--resume`` runs only the missing ones.
+finished runs, and ``--resume`` runs only the missing ones. Every file is written under a unique
+temporary name and renamed into place, and the parts are dropped only once every consolidated
+table has been read back and checked, so no crash or concurrent writer can lose results.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +45,7 @@ from scipy import stats
 from orgsim.measures import KEY_MEASURES, MEASURES, Measure, split_name
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 TABLES = ("timeseries", "events", "summary", "structure", "managers", "profiles")
 
 
@@ -55,22 +63,38 @@ def run_id(policy_index: int, replication: int, point: int = 0) -> str:
     return f"s{point:05d}-p{policy_index:02d}-r{replication:05d}"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename, never half-written."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+def _publish(tmp: str | Path, path: Path) -> None:
+    """Give a finished temporary file the usual permissions and rename it onto ``path``."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # as readable as the Parquet files beside it
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; match the files beside it
     os.replace(tmp, path)
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[Path]:
+    """A unique temporary file beside ``path`` (never a fixed name, so two writers cannot
+    share one); removed unless the caller renamed it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename, never half-written."""
+    with _temporary(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        _publish(tmp, path)
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame as Parquet atomically."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    with _temporary(path) as tmp:
+        df.to_parquet(tmp, index=False)
+        _publish(tmp, path)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -120,25 +144,111 @@ def finished_runs(folder: Path) -> set[str]:
     return {p.name for p in parts.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
 
+def check_table(path: Path, rows: int | None = None, name: Path | None = None) -> None:
+    """Read every page of a Parquet file (in batches, so memory stays small); ResultsError,
+    naming ``name`` (default ``path``), if it is missing, unreadable or (given ``rows``) does
+    not hold that many rows."""
+    name = name or path
+    try:
+        count = sum(batch.num_rows for batch in pq.ParquetFile(path).iter_batches())
+    except FileNotFoundError:
+        raise ResultsError(f"{name}: missing") from None
+    except (OSError, pa.ArrowException) as err:
+        raise ResultsError(f"{name}: corrupt Parquet file ({err})") from None
+    if rows is not None and count != rows:
+        raise ResultsError(f"{name}: holds {count} rows, expected {rows}")
+
+
 def consolidate(folder: Path, run_ids: list[str]) -> None:
     """Append every run's parts to the top-level tables, one run at a time (streamed, so
-    memory does not grow with the number of runs)."""
+    memory does not grow with the number of runs).
+
+    Each table is written under a unique temporary name, read back and checked (readable,
+    row count = the parts' rows) before it replaces the old one; ResultsError otherwise.
+    """
     for table in TABLES:
         path = folder / f"{table}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp")
-        writer = None
-        for rid in run_ids:
-            part = pq.read_table(folder / "parts" / rid / f"{table}.parquet")
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, part.schema)
-            writer.write_table(part.cast(writer.schema))
-        writer.close()
-        os.replace(tmp, path)
+        with _temporary(path) as tmp:
+            writer, rows = None, 0
+            for rid in run_ids:
+                part = read_part(folder / "parts" / rid / f"{table}.parquet")
+                rows += part.num_rows
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, part.schema)
+                writer.write_table(part.cast(writer.schema))
+            if writer is not None:
+                writer.close()
+            check_table(tmp, rows, name=path)  # read back before it replaces anything
+            _publish(tmp, path)
+
+
+def read_part(path: Path) -> pa.Table:
+    """One run's table; ResultsError (saying how to redo that run) if it is missing or corrupt."""
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise ResultsError(
+            f"{path}: unreadable part ({err}); delete {path.parent} and run again with --resume"
+        ) from None
+
+
+def verify_tables(folder: Path) -> None:
+    """Check that every consolidated table of a complete folder is readable Parquet;
+    ResultsError naming the first that is not."""
+    for table in TABLES:
+        check_table(folder / f"{table}.parquet")
 
 
 def drop_parts(folder: Path) -> None:
     """Remove the per-run parts once the consolidated tables are complete."""
     shutil.rmtree(folder / "parts", ignore_errors=True)
+
+
+def _lock_holder(fd: int) -> str:
+    """The pid written in a lock file by its holder (who may not have written it yet)."""
+    for _ in range(50):
+        pid = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        if pid:
+            return pid
+        time.sleep(0.01)
+    return "?"
+
+
+@contextmanager
+def lock_folder(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a results folder while writing it.
+
+    The lock is ``flock`` on ``folder/.lock`` (released by the kernel if the process dies,
+    so a killed run never leaves a stale lock); the file holds the holder's pid for the
+    message another process gets: ResultsError "in use by pid N". The folder must exist.
+    """
+    path = folder / LOCK
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as err:
+            raise ResultsError(f"{folder}: cannot write there ({err.strerror})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _lock_holder(fd)
+            os.close(fd)
+            raise ResultsError(
+                f"{folder}: in use by pid {pid} (another orgsim run); "
+                "wait for it or choose another --out"
+            ) from None
+        try:  # the folder may have been swapped (--force) between open and flock
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.pwrite(fd, f"{os.getpid():<16}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
 SENSITIVITY_FILES = ("sensitivity.parquet", "robustness.parquet", "rules.json")
