@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,16 +27,25 @@ from rich.progress import (
 from rich.table import Table
 
 from orgsim.experiment import RunError
-from orgsim.extensions import check_extensions
+from orgsim.extensions import resolve_extensions, scenario_imports
 from orgsim.measures import MEASURES, Measure
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
-from orgsim.results import ResultsError, compare_points, load, swept_parameters
+from orgsim.results import (
+    MANIFEST,
+    ResultsError,
+    compare_points,
+    finished_runs,
+    load,
+    read_manifest,
+    swept_parameters,
+)
 from orgsim.rules.resolve import RuleReferenceError
 from orgsim.scenario import (
     RunSettings,
     Scenario,
     ScenarioError,
     describe_errors,
+    estimate_run,
     json_schema,
     load_scenario,
 )
@@ -55,7 +65,7 @@ USER_ERRORS = (
     RuleReferenceError,
     RunError,
 )
-STATE = {"debug": False}
+STATE: dict = {"debug": False, "folder": None}
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 ResultsDir = Annotated[Path, typer.Argument(help="Results folder of an orgsim run.")]
@@ -71,7 +81,8 @@ class Format(StrEnum):
 
 
 def friendly_errors(command: Callable) -> Callable:
-    """Turn a user error into a one-paragraph message and exit status 2 (--debug: traceback)."""
+    """Turn an error into a one-paragraph message: exit status 2 for bad input, 1 for a run
+    or the system failing (--debug: the traceback)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -84,12 +95,53 @@ def friendly_errors(command: Callable) -> Callable:
                 describe_errors(exc, None, "options") if isinstance(exc, ValidationError) else exc
             )
             err.print(f"[bold red]error:[/] {escape(str(text))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(1 if isinstance(exc, RunError) else 2) from None  # failure vs input
+        except OSError as exc:  # a read-only folder, a full disk: a failure, not a bug
+            if STATE["debug"]:
+                raise
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            reason = exc.strerror or exc
+            err.print(f"[bold red]error:[/]{escape(where)}: {escape(str(reason))}", highlight=False,
+                      soft_wrap=True)  # fmt: skip
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err.print("interrupted: finished runs are kept; complete them with --resume")
+            err.print(interrupted_message(STATE["folder"]))
             raise typer.Exit(130) from None
+        finally:
+            STATE["folder"] = None
 
     return wrapper
+
+
+def interrupted_message(folder: Path | None) -> str:
+    """After Ctrl-C: suggest --resume only when some runs finished."""
+    if folder is None or not folder.is_dir():
+        return "interrupted: nothing was written"
+    done = len(finished_runs(folder))
+    with contextlib.suppress(ResultsError, KeyError, TypeError, AttributeError, OSError):
+        runs = read_manifest(folder).get("runs", {})
+        done = max(done, sum(v == "done" for v in runs.values()))
+    if done:
+        return (
+            f"interrupted: {done} finished run(s) are kept in {folder}; complete them with --resume"
+        )
+    return f"interrupted before any run finished; nothing to resume in {folder}"
+
+
+@contextlib.contextmanager
+def reading_results(folder: Path) -> Iterator[None]:
+    """A manifest or table with wrong types becomes one 'corrupt results folder' message."""
+    try:
+        yield
+    except USER_ERRORS:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        if STATE["debug"]:
+            raise
+        raise ResultsError(
+            f"{folder / MANIFEST}: corrupt results folder ({type(exc).__name__}: {exc}); "
+            "run the experiment again with --force"
+        ) from None
 
 
 @app.callback()
@@ -103,17 +155,34 @@ def main(
 @app.command()
 @friendly_errors
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
-    """Check scenario files; every problem is reported with its file, line and field."""
+    """Check scenario files; every problem is reported with its file, line and field.
+
+    Runs no code a scenario names: rule, measure and stop references are checked on disk
+    (the file exists and defines the name; the module can be found), and the files and
+    modules a run would import are listed. Prints an estimate of the run's cost."""
     failed = 0
     for path in files:
         try:
             scenario = load_scenario(path)
-            check_extensions(scenario)
+            imports = scenario_imports(scenario)
+            if not imports:  # only orgsim's own rules: check their parameters too
+                for spec in scenario.policies:
+                    resolve_extensions(scenario, spec.name)
         except (ScenarioError, RuleReferenceError) as exc:
             failed += 1
-            err.print(f"[bold red]invalid:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        else:
-            out.print(f"[green]ok:[/] {path} ({len(scenario.policies)} policies)")
+            text = str(exc) if isinstance(exc, ScenarioError) else f"{path}: {exc}"
+            err.print(f"[bold red]invalid:[/] {escape(text)}", highlight=False, soft_wrap=True)
+            continue
+        estimate = estimate_run(scenario)
+        out.print(f"[green]ok:[/] {escape(str(path))} ({len(scenario.policies)} policies)",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+        for item in imports:
+            out.print(f"  a run would import (and run) {escape(item)}", highlight=False,
+                      soft_wrap=True)  # fmt: skip
+        out.print(f"  {escape(estimate.describe())}", highlight=False, soft_wrap=True)
+        for warning in estimate.warnings:
+            out.print(f"  [yellow]warning:[/] {escape(warning)}; `orgsim run` will ask for --yes",
+                      highlight=False, soft_wrap=True)  # fmt: skip
     if failed:
         raise typer.Exit(2)
 
@@ -142,6 +211,45 @@ Scheduler = Annotated[
 ]
 Resume = Annotated[bool, typer.Option(help="Complete an interrupted results folder.")]
 Force = Annotated[bool, typer.Option(help="Replace an existing results folder.")]
+Yes = Annotated[
+    bool, typer.Option("--yes", help="Run even when the estimate is above the size limits.")
+]
+
+
+def check_resume_force(resume: bool, force: bool) -> None:
+    """--resume keeps a folder's runs, --force replaces them: never both."""
+    if resume and force:
+        raise ResultsError(
+            "--resume and --force together: choose one (--resume completes the folder, "
+            "--force replaces it)"
+        )
+
+
+def check_existing(folder: Path, resume: bool, force: bool) -> None:
+    """A complete results folder is not 'resumed' by accident, nor suggested --resume."""
+    if resume or force or not (folder / MANIFEST).is_file():
+        return
+    status = None
+    with contextlib.suppress(ResultsError, OSError, AttributeError):
+        status = read_manifest(folder).get("status")
+    if status == "complete":
+        raise ResultsError(
+            f"{folder}: complete results exist; use --force to replace them, or a new --out"
+        )
+
+
+def announce(scenario: Scenario, yes: bool) -> None:
+    """Before a run: the files and modules it imports, and its estimated cost (stderr);
+    refuse a run beyond the size limits without --yes."""
+    for item in scenario_imports(scenario):
+        err.print(f"imports (runs the code of) {escape(item)}", highlight=False, soft_wrap=True)
+    estimate = estimate_run(scenario)
+    err.print(escape(estimate.describe()), highlight=False, soft_wrap=True)
+    if estimate.warnings and not yes:
+        raise ScenarioError(
+            f"too big to start without confirmation: {'; '.join(estimate.warnings)}. "
+            "Add --yes to run it anyway"
+        )
 
 
 def scenario_with(file: Path, **settings) -> Scenario:
@@ -164,16 +272,25 @@ def run(
     scheduler: Scheduler = None,
     resume: Resume = False,
     force: Force = False,
+    yes: Yes = False,
 ) -> None:
-    """Run every policy x replication of a scenario and print the comparison."""
+    """Run every policy x replication of a scenario and print the comparison.
+
+    A scenario naming rules, measures or stop conditions in Python files or modules runs
+    that code, like a Python script: the files and modules are listed before the run."""
     from orgsim.experiment import run_experiment
 
+    check_resume_force(resume, force)
     scenario = scenario_with(file, replications=replications, years=years, seed=seed,
                              workers=workers, scheduler=scheduler)  # fmt: skip
     folder = out_dir or Path(scenario.run.output or f"results/{scenario.name}")
+    check_existing(folder, resume, force)
+    announce(scenario, yes)
     runs = f"{len(scenario.policies)} policies x {scenario.run.replications} replications"
-    runs += f" x {len(scenario.sweep_points())} sweep points" if scenario.sweep else ""
-    out.print(f"[bold]{escape(scenario.name)}[/]: {runs}, {scenario.run.years:g} years -> {folder}")
+    runs += f" x {scenario.sweep_size():,} sweep points" if scenario.sweep else ""
+    out.print(f"[bold]{escape(scenario.name)}[/]: {runs}, {scenario.run.years:g} years -> "
+              f"{escape(str(folder))}")  # fmt: skip
+    STATE["folder"] = folder
     with progress_bar() as bar:
         task = bar.add_task("runs", total=None)
         results = run_experiment(
@@ -194,16 +311,17 @@ def summarize(
     ] = False,
 ) -> None:
     """Per policy and measure: mean at the horizon with 95% CI, and the paired difference."""
-    results = load(folder)
-    table = comparison(results, None if all_measures else results.key_measures)
-    if format is Format.json:
-        print(table.to_json(orient="records", indent=2))
-    elif format is Format.csv:
-        print(table.to_csv(index=False), end="")
-    elif format is Format.markdown:
-        print(table.to_markdown(index=False, floatfmt=".4g"))
-    else:
-        print_comparison(table, results.baseline, results.measures)
+    with reading_results(folder):
+        results = load(folder)
+        table = comparison(results, None if all_measures else results.key_measures)
+        if format is Format.json:
+            print(table.to_json(orient="records", indent=2))
+        elif format is Format.csv:
+            print(table.to_csv(index=False), end="")
+        elif format is Format.markdown:
+            print(table.to_markdown(index=False, floatfmt=".4g"))
+        else:
+            print_comparison(table, results.baseline, results.measures)
 
 
 class SensitivityMethod(StrEnum):
@@ -238,10 +356,14 @@ def sensitivity(
     uncertainties, the share of worlds where the policy wins, and what flips the verdict."""
     from orgsim.sensitivity import run_sensitivity
 
+    check_resume_force(resume, force)
     scenario = scenario_with(file, replications=replications, years=years, seed=seed,
                              workers=workers, scheduler=scheduler)  # fmt: skip
     samples = samples or (10 if method is SensitivityMethod.morris else 16)
     folder = out_dir or Path(f"results/{scenario.name}-{method.value}")
+    for item in scenario_imports(scenario):
+        err.print(f"imports (runs the code of) {escape(item)}", highlight=False, soft_wrap=True)
+    STATE["folder"] = folder
     with progress_bar() as bar:
         task = bar.add_task("runs", total=None)
         result = run_sensitivity(
@@ -284,14 +406,19 @@ def dashboard(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8050,
-    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (reloader, errors).")] = (
-        False
-    ),
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Dash debug mode (reloader, in-browser debugger): for development on this "
+            "machine only. `orgsim --debug` does not turn it on.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard of the results under RESULTS_ROOT (and the what-if panel)."""
     from dashboard import serve
 
-    serve(results_root, host=host, port=port, debug=debug or STATE["debug"])
+    serve(results_root, host=host, port=port, debug=debug)  # not STATE["debug"]: tracebacks only
 
 
 @app.command()
@@ -305,7 +432,9 @@ def report(
     """Write a self-contained HTML report of a results folder (opens offline)."""
     from orgsim.report import write_report
 
-    out.print(f"report: {write_report(folder, out_file)}")
+    with reading_results(folder):
+        written = write_report(folder, out_file)
+    out.print(f"report: {escape(str(written))}", highlight=False)
 
 
 @app.command()

@@ -6,6 +6,7 @@ never by the dashboard, which only reads results.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,14 @@ from pydantic import ValidationError
 
 from orgsim.measures import Measure, select_measures
 from orgsim.rules import ExtraPhase, build_rules
-from orgsim.rules.resolve import RuleReferenceError, import_object, resolve_rule
+from orgsim.rules.base import Rule
+from orgsim.rules.resolve import (
+    RuleReferenceError,
+    check_reference,
+    check_rule_reference,
+    import_object,
+    resolve_rule,
+)
 from orgsim.scenario import MeasureSpec, RuleSpec, Scenario, StopCondition
 from orgsim.sweep import apply_point
 
@@ -164,8 +172,8 @@ def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
     may meet a replaced rule), then build one small model per distinct set of rules so a rule
     that breaks at set-up fails now."""
     out, built = {}, set()
-    points = scenario.sweep_points()
-    at_point = apply_point(scenario, points[0]) if points[0] else None
+    first = scenario.first_sweep_point()
+    at_point = apply_point(scenario, first) if first else None
     for spec in scenario.policies:
         out[spec.name] = resolve_extensions(scenario, spec.name)
         if at_point is not None:
@@ -179,10 +187,56 @@ def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
         built.add(key)
         try:
             build_model(scenario, spec.name)
-        except (ValueError, TypeError, KeyError) as err:
-            raise RuleReferenceError(f"policies[{spec.name}]: {err}") from None
+        except RuleReferenceError:
+            raise
+        except KeyboardInterrupt:
+            raise
+        except BaseException as err:  # any failure of a rule's set-up, named
+            raise RuleReferenceError(
+                f"policies[{spec.name}]: setting up the model failed{_culprit(err)}: {err!r}"
+            ) from None
     return out
 
 
+def _culprit(err: BaseException) -> str:
+    """' in rule Name.method (file:line)' for the innermost rule method in the traceback."""
+    found = ""
+    for frame, line in traceback.walk_tb(err.__traceback__):
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, Rule):
+            where = f"{frame.f_code.co_filename}:{line}"
+            found = f" in rule {type(owner).__name__}.{frame.f_code.co_name} ({where})"
+    return found
+
+
+def scenario_imports(scenario: Scenario) -> list[str]:
+    """Check every rule, phase, measure and stop-condition reference WITHOUT running any code
+    (files exist and define the name, modules can be found, registered names are registered);
+    returns the files and modules a run would import. Raises RuleReferenceError naming the
+    field."""
+    found: list[str | None] = []
+    rule_sets = [("rules", scenario.rules)]
+    rule_sets += [(f"policies[{p.name}].rules", p.rules) for p in scenario.policies]
+    for where, rules in rule_sets:
+        for slot, ref in rules.items():
+            if ref is not None:
+                use = ref if isinstance(ref, str) else ref.use
+                found.append(check_rule_reference(use, f"{where}.{slot}"))
+    for i, phase in enumerate(scenario.phases):
+        found.append(check_rule_reference(phase.use, f"phases[{i}].use"))
+    for i, m in enumerate(scenario.measures):
+        ref = m if isinstance(m, str) else m.use
+        if ":" not in ref:
+            raise RuleReferenceError(
+                f"measures[{i}]: {ref!r} is not an import path ('package.module:NAME' or "
+                "'./file.py:NAME' naming an orgsim.measures.Measure); choose built-in measures "
+                "with builtin_measures"
+            )
+        found.append(check_reference(ref, f"measures[{i}]"))
+    if scenario.run.until is not None and scenario.run.until.use is not None:
+        found.append(check_reference(scenario.run.until.use, "run.until.use"))
+    return [f for f in found if f is not None]
+
+
 __all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions",
-           "resolve_extensions"]  # fmt: skip
+           "resolve_extensions", "scenario_imports"]  # fmt: skip

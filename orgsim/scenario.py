@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import os
 import re
-from pathlib import Path
+import stat
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 import yaml
@@ -20,6 +26,7 @@ from pydantic import (
     ValidationError,
     create_model,
     field_serializer,
+    field_validator,
     model_validator,
 )
 from pydantic.fields import FieldInfo
@@ -148,6 +155,10 @@ class RunSettings(Section):
     until: StopCondition | None = Field(
         None, description="Stop a run early when this holds (run.years is the cap)."
     )
+    timeout_s: float | None = Field(
+        None, description="Seconds one run may take; a run still going fails, naming the month "
+        "and the phase (default: no limit).", gt=0, le=1e7,
+    )  # fmt: skip
     events: Literal["all", "summary", "none"] = Field(
         "all",
         description="Events kept: all (one row each), summary (counts per step, kind and "
@@ -162,7 +173,11 @@ class Scenario(ModelParams):
     lever values every policy starts from) plus the fields below.
     """
 
-    name: str = Field(description="Short name; the default results folder.", min_length=1)
+    name: str = Field(
+        description="Short name; the default results folder (results/<name>).",
+        min_length=1,
+        max_length=200,
+    )
     description: str = Field("", description="The strategist's question, in a sentence.")
     rules: dict[str, RuleRef] = Field(
         default_factory=dict,
@@ -192,6 +207,27 @@ class Scenario(ModelParams):
         default_factory=dict,
         description="Uncertain parameters (dotted path -> low/high) for `orgsim sensitivity`.",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name: str) -> str:
+        bad = [c for c in ("/", "\\", "\0", ":") if c in name]
+        if bad or name.startswith(".") or name.strip() != name or not name.isprintable():
+            raise ValueError(
+                f"{name!r} cannot name a results folder: use letters, digits, '-' or '_' (no "
+                "path separators, no leading '.', no surrounding spaces)"
+            )
+        return name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bools_for_numbers(cls, data: Any) -> Any:
+        found = bools_for_numbers(cls, data)
+        if found:
+            raise ValueError(
+                "; ".join(f"{'.'.join(map(str, loc))}: {BOOL_FOR_NUMBER}" for loc in found)
+            )
+        return data
 
     @model_validator(mode="after")
     def _check_policies(self) -> Scenario:
@@ -239,17 +275,39 @@ class Scenario(ModelParams):
                     apply_point(self, {path: round(end) if spec.integer else end})
                 except ValidationError as err:
                     raise ValueError(f"uncertainties.{path}: {_first_message(err)}") from None
+        if self.run.output is not None:
+            check_output(self.run.output)
         if self.sweep is not None:
-            for point in self.sweep_points():
-                try:
-                    apply_point(self, point)
-                except ValidationError as err:
-                    raise ValueError(f"sweep point {point}: {_first_message(err)}") from None
+            self._check_sweep(self.sweep)
         return self
+
+    def _check_sweep(self, sweep: Sweep) -> None:
+        """Every point of a small sweep is checked; in a large one (more than
+        FULL_SWEEP_CHECK points) each parameter's ends and distinct values, one at a time, so
+        validation never makes a huge grid."""
+        if sweep.size() <= FULL_SWEEP_CHECK:
+            points = sweep.generate(self.run.seed)
+        else:
+            points = [{path: v} for path, p in sweep.parameters.items() for v in p.ends()]
+        for point in points:
+            try:
+                apply_point(self, point)
+            except ValidationError as err:
+                raise ValueError(f"sweep point {point}: {_first_message(err)}") from None
+            except ValueError as err:  # a path apply_point cannot set (e.g. no such phase)
+                raise ValueError(f"sweep point {point}: {err}") from None
 
     def sweep_points(self) -> list[dict[str, Any]]:
         """Every sweep point ({path: value}); one empty point when nothing is swept."""
         return self.sweep.generate(self.run.seed) if self.sweep is not None else [{}]
+
+    def sweep_size(self) -> int:
+        """How many sweep points there are (1 when nothing is swept), without making them."""
+        return self.sweep.size() if self.sweep is not None else 1
+
+    def first_sweep_point(self) -> dict[str, Any]:
+        """The first sweep point (empty when nothing is swept), without making the others."""
+        return self.sweep.first(self.run.seed) if self.sweep is not None else {}
 
     def model_params(self, policy: str | None = None) -> ModelParams:
         """The model parameters of one policy (or the shared ones when ``policy`` is None)."""
@@ -278,6 +336,58 @@ class Scenario(ModelParams):
         return [p.name for p in self.policies]
 
 
+#: Sweeps of at most this many points are checked point by point; larger ones by parameter.
+FULL_SWEEP_CHECK = 500
+
+BOOL_FOR_NUMBER = "expected a number, got true/false"
+
+
+def check_output(output: str) -> None:
+    """``run.output`` must be a folder under the results root ``results/`` of the working
+    directory: relative, no '..'. (A folder elsewhere is given with ``--out``.)"""
+    parts = PurePath(output).parts
+    if PurePath(output).is_absolute() or ".." in parts or len(parts) < 2 or parts[0] != "results":
+        raise ValueError(
+            f"run.output: {output!r} is outside the results root; use results/<folder> "
+            "(relative to the working directory), or give --out on the command line"
+        )
+
+
+def bools_for_numbers(cls: type[BaseModel], data: Any, loc: tuple = ()) -> list[tuple]:
+    """Where ``data`` (to be validated as ``cls``) has true/false for a number field: pydantic
+    would read ``replications: true`` as 1."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+    for key, value in data.items():
+        info = cls.model_fields.get(key) if isinstance(key, str) else None
+        if info is not None:
+            found += _bools_in(info.annotation, value, (*loc, key))
+    return found
+
+
+def _bools_in(ann: Any, value: Any, loc: tuple) -> list[tuple]:
+    origin = typing.get_origin(ann)
+    members = typing.get_args(ann) if origin in (typing.Union, types.UnionType) else (ann,)
+    if isinstance(value, bool):
+        numbers = any(m in (int, float) for m in members)
+        return [loc] if numbers and bool not in members and Any not in members else []
+    found: list[tuple] = []
+    for m in members:
+        m_origin, m_args = typing.get_origin(m), typing.get_args(m)
+        if isinstance(value, dict) and isinstance(m, type) and issubclass(m, BaseModel):
+            return bools_for_numbers(m, value, loc)
+        if isinstance(value, dict) and m_origin is dict and len(m_args) == 2:
+            for k, v in value.items():
+                found += _bools_in(m_args[1], v, (*loc, k))
+            return found
+        if isinstance(value, list) and m_origin is list and m_args:
+            for i, v in enumerate(value):
+                found += _bools_in(m_args[0], v, (*loc, i))
+            return found
+    return found
+
+
 def _first_message(err: ValidationError) -> str:
     e = err.errors()[0]
     msg = e["msg"].removeprefix("Value error, ")
@@ -297,20 +407,73 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raises ScenarioError with file, field and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()  # never blocks, unlike opening a FIFO
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ScenarioError(f"{path}: cannot read the scenario file ({kind})")
+        if info.st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"{path}: {info.st_size:,} bytes; a scenario file is at most "
+                f"{MAX_SCENARIO_BYTES:,} bytes"
+            )
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            raw = f.read(MAX_SCENARIO_BYTES + 1)
+        if len(raw) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path}: a scenario file is at most {MAX_SCENARIO_BYTES:,} bytes")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(f"{path}: cannot read the scenario file ({err})") from None
     return parse_scenario(text, str(path), base_dir=path.parent)
+
+
+#: Largest scenario file read (a scenario is a page of YAML; this refuses endless devices).
+MAX_SCENARIO_BYTES = 10 * 1024 * 1024
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader for which a key given twice in one mapping is an error, not 'later wins'."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                    seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {key!r} (first given on line {first})",
+                        key_node.start_mark,
+                    )  # fmt: skip
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Validate scenario YAML text; ``source`` names it in error messages, and file
     references ('./x.py:Name') are taken relative to ``base_dir``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _read_yaml(text)
+    except RecursionError:
+        raise ScenarioError(f"{source}: malformed YAML: nested too deeply") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f" line {mark.line + 1}:" if mark else ""
@@ -320,12 +483,22 @@ def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None 
         raise ScenarioError(
             f"{source}: a scenario must be a mapping of fields (name, policies, ...)"
         )
+    bools = bools_for_numbers(Scenario, data)
+    if bools:
+        raise ScenarioError("\n".join(_at(source, node, loc) + BOOL_FOR_NUMBER for loc in bools))
     if base_dir is not None:
         data = _absolute_file_refs(data, base_dir)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(describe_errors(err, node, source)) from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: a value is nested too deeply") from None
+
+
+def _at(source: str, node: yaml.Node | None, loc: tuple) -> str:
+    line = _line_of(node, loc)
+    return f"{source}:{f' line {line}:' if line else ''} {'.'.join(map(str, loc))}: "
 
 
 def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
@@ -360,7 +533,7 @@ def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
 def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -> str:
     """One paragraph per problem: file, line, field path, what was expected, a suggestion."""
     lines = []
-    for e in err.errors():
+    for e in _without_union_noise(err.errors()):
         loc = [str(p) for p in e["loc"]]
         field = ".".join(loc) or "(top level)"
         line = _line_of(node, e["loc"])
@@ -379,6 +552,41 @@ def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -
     return "\n".join(lines)
 
 
+_TAG = re.compile(r"^(str|int|float|bool|none|(list|dict|literal|function-\w+)\[.*\]|[A-Z]\w*)$")
+
+
+def _model_tag(part: Any) -> str | None:
+    """The class a pydantic union tag in an error location names ('RuleSpec',
+    'function-after[_one_anchor(), PhaseSpec]'), or None."""
+    if not isinstance(part, str) or not _TAG.match(part):
+        return None
+    name = part.rstrip("]").rpartition(", ")[2].rpartition("[")[2]
+    return name if name[:1].isupper() else None
+
+
+def _without_union_noise(errors: list[dict]) -> list[dict]:
+    """Errors without pydantic's union member tags in their locations; where a value was
+    meant to be one of the schema's objects ({use, params}), drop the 'not a string' noise of
+    the other members."""
+    tagged = {}
+    for e in errors:
+        for i, part in enumerate(e["loc"]):
+            if isinstance(part, str) and _TAG.match(part):
+                tagged.setdefault(tuple(e["loc"][:i]), set()).add(_model_tag(part))
+    kept = []
+    for e in errors:
+        loc, drop = [], False
+        for i, part in enumerate(e["loc"]):
+            if isinstance(part, str) and _TAG.match(part) and tuple(e["loc"][:i]) in tagged:
+                if _model_tag(part) is None and tagged[tuple(e["loc"][:i])] - {None}:
+                    drop = True
+                continue
+            loc.append(part)
+        if not drop:
+            kept.append(e | {"loc": tuple(loc), "tags": tuple(e["loc"])})
+    return kept or errors
+
+
 def _suggest_value(error: dict) -> str:
     """For a misspelled choice (e.g. a policy name), the closest valid one."""
     if error["type"] != "literal_error" or not isinstance(error.get("input"), str):
@@ -395,19 +603,33 @@ def _suggest(loc: list[str]) -> str:
 
 
 def _field_names_at(loc: list[str]) -> list[str]:
-    """The valid field names of the schema object at ``loc``."""
-    cls: type[BaseModel] = Scenario
+    """The valid field names of the schema object at ``loc`` (through lists, dicts and
+    unions such as a rule slot's 'name or {use, params}')."""
+    ann: Any = Scenario
     for part in loc:
-        if part.isdigit():
-            continue
-        info = cls.model_fields.get(part)
-        ann = getattr(info, "annotation", None)
-        inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type)]
-        models = [a for a in inner if issubclass(a, BaseModel)]
-        if not models:
+        ann = _object_type(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            info = ann.model_fields.get(part)
+            if info is None:
+                return []
+            ann = info.annotation
+        elif typing.get_origin(ann) in (dict, list):
+            ann = typing.get_args(ann)[-1]
+        else:
             return []
-        cls = models[0]
-    return list(cls.model_fields)
+    ann = _object_type(ann)
+    return list(ann.model_fields) if isinstance(ann, type) and issubclass(ann, BaseModel) else []
+
+
+def _object_type(ann: Any) -> Any:
+    """Of a union, the member that is a schema object or a container (else the first)."""
+    if typing.get_origin(ann) not in (typing.Union, types.UnionType):
+        return ann
+    members = typing.get_args(ann)
+    for m in members:
+        if isinstance(m, type) and issubclass(m, BaseModel):
+            return m
+    return next((m for m in members if typing.get_origin(m) in (dict, list)), members[0])
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
@@ -434,3 +656,89 @@ def dump_scenario(scenario: Scenario) -> str:
     data["policies"] = [p.model_dump(mode="json") for p in scenario.policies]
     first = {k: data.pop(k) for k in ("name", "description") if k in data}
     return yaml.safe_dump(first | data, sort_keys=False)
+
+
+# --- what a run will cost, estimated without running it --------------------------------------
+#: Employee-months simulated per second by one core (benchmarks/README.md: 1.0 M/s at 1,000
+#: people, 3.7-4.8 M/s at 10,000-1,000,000: the slowest, so time is not underestimated).
+EMPLOYEE_MONTHS_PER_S = 1.0e6
+#: Memory of one worker process: a fixed part plus a part per person (benchmarks/README.md:
+#: 161 MiB at 1,000 people, 1,225 MiB at 1,000,000, rounded up to 2 KB a person).
+PROCESS_BYTES = 160 * 2**20
+PERSON_BYTES = 2048
+#: Above these, `orgsim validate` warns and `orgsim run` asks for --yes.
+MAX_EMPLOYEE_MONTHS = 1e10
+MAX_PEAK_BYTES = 8 * 2**30
+
+
+@dataclass(frozen=True)
+class RunEstimate:
+    """An estimate (not a measurement) of a scenario's runs, work, peak memory and time."""
+
+    runs: int
+    points: int
+    people: int
+    employee_months: float
+    processes: int
+    peak_bytes: float
+    seconds: float
+
+    @property
+    def warnings(self) -> list[str]:
+        """Why the run is beyond the thresholds (none: within them)."""
+        out = []
+        if self.employee_months > MAX_EMPLOYEE_MONTHS:
+            out.append(
+                f"{self.employee_months:.3g} employee-months is above {MAX_EMPLOYEE_MONTHS:.0e}"
+            )
+        if self.peak_bytes > MAX_PEAK_BYTES:
+            out.append(
+                f"an estimated {_size(self.peak_bytes)} of memory is above {_size(MAX_PEAK_BYTES)}"
+            )
+        return out
+
+    def describe(self) -> str:
+        """One line: runs, work, memory and time."""
+        points = f", {self.points:,} sweep points" if self.points > 1 else ""
+        return (
+            f"estimate: {self.runs:,} runs{points}, {self.people:,} people, "
+            f"{self.employee_months:.3g} employee-months; about {_size(self.peak_bytes)} peak "
+            f"memory on {self.processes} process(es) and {_duration(self.seconds)} "
+            "(an estimate from benchmarks/README.md, not a measurement)"
+        )
+
+
+def estimate_run(scenario: Scenario, workers: int | None = None) -> RunEstimate:
+    """Runs (policies x replications x sweep points, counted, not made), employee-months at
+    the starting headcount, peak memory and time, from the benchmark figures."""
+    points = scenario.sweep_size()
+    runs = len(scenario.policies) * scenario.run.replications * points
+    org = scenario.organisation
+    people = sum(e.positions for e in org.chart) if org.chart else org.size
+    employee_months = float(runs) * people * scenario.run.years * 12
+    processes = max(1, min(workers or scenario.run.workers or os.cpu_count() or 1, runs))
+    peak = processes * (PROCESS_BYTES + people * PERSON_BYTES)
+    seconds = employee_months / (EMPLOYEE_MONTHS_PER_S * processes)
+    return RunEstimate(runs, points, people, employee_months, processes, peak, seconds)
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit in ("B", "KiB") else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PiB"  # pragma: no cover
+
+
+def _duration(s: float) -> str:
+    if not math.isfinite(s):
+        return "forever"
+    if s < 1:
+        return "under a second"
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400:,.0f} days"

@@ -11,6 +11,7 @@ policies.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -25,10 +26,16 @@ if TYPE_CHECKING:
 Value = bool | int | float | str
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
 class SweepParameter(Section):
     """The values of one swept parameter: a list, or a range [low, high]."""
 
-    values: list[Value] | None = Field(None, description="Explicit values (grid or sampled).")
+    values: list[Value] | None = Field(
+        None, min_length=1, description="Explicit values (grid or sampled)."
+    )
     low: float | None = Field(None, description="Lower end of a range.")
     high: float | None = Field(None, description="Upper end of a range.")
     steps: int = Field(5, ge=2, le=1000, description="Grid points across a range.")
@@ -42,6 +49,19 @@ class SweepParameter(Section):
         if has_range and self.low > self.high:
             raise ValueError(f"low ({self.low}) is above high ({self.high})")
         return self
+
+    def count(self) -> int:
+        """How many grid values this parameter has (without making them)."""
+        return len(self.values) if self.values is not None else self.steps
+
+    def ends(self) -> list[Value]:
+        """The values to check cheaply: a range's ends, or a list's numeric extremes and each
+        distinct non-numeric value."""
+        if self.values is None:
+            return [self._cast(self.low), self._cast(self.high)]
+        numbers = [v for v in self.values if _is_number(v)]
+        others = {repr(v): v for v in self.values if not _is_number(v)}
+        return ([min(numbers), max(numbers)] if numbers else []) + list(others.values())
 
     def grid(self) -> list[Value]:
         """The grid values of this parameter."""
@@ -70,7 +90,9 @@ class Sweep(Section):
         min_length=1, description="Dotted scenario path -> values or range."
     )
     points: list[dict[str, Value]] | None = Field(
-        None, description="Explicit points (method 'points'), e.g. a sensitivity design."
+        None,
+        min_length=1,
+        description="Explicit points (method 'points'), e.g. a sensitivity design.",
     )
 
     @model_validator(mode="after")
@@ -79,7 +101,31 @@ class Sweep(Section):
             check_path(path)
         if (self.method == "points") != (self.points is not None):
             raise ValueError("method 'points' goes with a 'points' list, and only with it")
+        for i, point in enumerate(self.points or []):
+            if not point:
+                raise ValueError(f"sweep.points[{i}]: an empty point; give path: value pairs")
+            for path in point:
+                try:
+                    check_path(path)
+                except ValueError as err:
+                    raise ValueError(f"sweep.points[{i}]: {err}") from None
         return self
+
+    def size(self) -> int:
+        """How many points ``generate`` makes, computed without making them."""
+        if self.method == "points":
+            return len(self.points or [])
+        if self.method == "grid":
+            return math.prod(s.count() for s in self.parameters.values())
+        return self.samples
+
+    def first(self, seed: int) -> dict[str, Value]:
+        """The first point ``generate`` makes, without making the others."""
+        if self.method == "points":
+            return dict(self.points[0])
+        if self.method == "grid":
+            return {n: s.grid()[0] for n, s in self.parameters.items()}
+        return self.generate(seed)[0]
 
     def generate(self, seed: int) -> list[dict[str, Value]]:
         """Every sweep point as {path: value}; a hypercube is seeded by the run seed."""
