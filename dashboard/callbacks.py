@@ -337,7 +337,11 @@ def register_whatif(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
         except WhatIfError as err:
             return no_update, f"Cannot run this what-if: {short(err)}"
         try:
-            with slot(jobs):
+
+            def queued(ahead: int) -> None:
+                set_progress(("0", "1", f"Queued: {ahead} what-if(s) ahead of this one…"))
+
+            with slot(jobs, on_wait=queued):
                 run_whatif(
                     scenario,
                     folder,

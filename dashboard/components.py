@@ -307,7 +307,8 @@ def whatif_form(limits: Limits) -> html.Div:
         _choice(ids.lever("baseline"), "Compared with (baseline)", names, names[0]),
     ]
     bound = html.Small(
-        f"This server runs one what-if at a time, of at most {limits.people:,} people, "
+        "This server runs one what-if at a time (later ones wait in line, shown in the "
+        f"progress bar), each of at most {limits.people:,} people, "
         f"{limits.replications:,} replications per policy, {limits.years:,g} years and "
         f"{limits.employee_months:,} employee-months (policies x replications x people x "
         "years x 12).",

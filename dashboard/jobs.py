@@ -3,8 +3,9 @@
 Each server keeps its jobs' state in ``$TMPDIR/orgsim-dashboard-jobs-pid<PID>-*`` (PID: the
 server's process), removed when the server stops; at start-up, folders left by servers that
 are gone are removed too. One what-if runs at a time per server: the running job holds an
-exclusive lock on ``whatif.lock`` in that folder (released by the system if the job dies),
-and a request while it runs is refused before any process starts.
+exclusive lock on ``whatif.lock`` in that folder (released by the system if the job dies).
+Later requests wait in line, first come first served, with a ticket in ``queue/``; a request
+beyond ``MAX_WAITING`` waiting ones is refused before any process starts.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ import psutil
 PREFIX = "orgsim-dashboard-jobs-"
 OWNER = "owner"  # "<pid> <process start time>" of the server owning the folder
 LOCK = "whatif.lock"
+QUEUE = "queue"  # one ticket per waiting job: "<time ns>-<pid>", oldest first
+MAX_WAITING = 3  # what-ifs that may wait behind the running one
+MAX_WAIT_S = 1800.0  # a job gives up waiting after this long
 BUSY = "another what-if is running on this server; wait for it to finish (or cancel it)"
+FULL = f"{MAX_WAITING} what-ifs are already waiting on this server; try again when one has run"
 _OWNED = re.compile(rf"{re.escape(PREFIX)}pid(\d+)-")
 
 
@@ -84,31 +89,52 @@ def make_folder() -> Path:
 
 
 @contextlib.contextmanager
-def slot(folder: Path, wait: float = 2.0) -> Iterator[None]:
-    """Hold the folder's one what-if slot for the block; Refused if another job holds it."""
+def slot(
+    folder: Path, wait: float = MAX_WAIT_S, on_wait: Callable[[int], None] | None = None
+) -> Iterator[None]:
+    """Hold the folder's one what-if slot for the block, waiting in line (first come, first
+    served) for up to ``wait`` seconds; ``on_wait(ahead)`` reports the jobs ahead while
+    waiting. Refused if the wait runs out."""
+    tickets = folder / QUEUE
+    tickets.mkdir(exist_ok=True)
+    ticket = tickets / f"{time.time_ns():020d}-{os.getpid()}"
+    ticket.touch()
     fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        end = time.monotonic() + wait
+        end, told = time.monotonic() + wait, None
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= end:
-                    raise Refused(BUSY) from None
-                time.sleep(0.05)
+            ahead = _ahead(tickets, ticket.name)
+            if not ahead:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    pass
+            if time.monotonic() >= end:
+                raise Refused(BUSY)
+            if on_wait is not None and told != ahead + 1:
+                told = ahead + 1  # the waiting ones ahead, and the running one
+                on_wait(told)
+            time.sleep(0.05)
+        ticket.unlink(missing_ok=True)
         yield
     finally:
+        ticket.unlink(missing_ok=True)
         os.close(fd)
 
 
-def slot_busy(folder: Path) -> bool:
-    """Whether a job holds the folder's what-if slot now."""
-    try:
-        with slot(folder, wait=0):
-            return False
-    except Refused:
-        return True
+def _ahead(tickets: Path, mine: str) -> int:
+    """Waiting jobs that came before ``mine`` and are still alive (dead ones' tickets go)."""
+    ahead = 0
+    for ticket in sorted(tickets.iterdir()):
+        if ticket.name >= mine:
+            break
+        pid = int(ticket.name.rpartition("-")[2])
+        if psutil.pid_exists(pid):
+            ahead += 1
+        else:
+            ticket.unlink(missing_ok=True)
+    return ahead
 
 
 def _kill(pid: int) -> None:
@@ -126,9 +152,9 @@ class JobManager(dash.DiskcacheManager):
     """Dash's DiskcacheManager with a gate before each job's process starts.
 
     ``gate(args)`` gets a job's callback arguments in the server's process and raises Refused
-    to refuse it; a job is also refused while another one of this server is running. Finished
-    job processes are reaped at each request, running ones killed when the server stops, and
-    the jobs folder removed then.
+    to refuse it; a job is also refused when ``MAX_WAITING`` jobs already wait behind the
+    running one. Finished job processes are reaped at each request, running ones killed when
+    the server stops, and the jobs folder removed then.
     """
 
     def __init__(self, folder: Path, gate: Callable[[Any], None]) -> None:
@@ -146,10 +172,11 @@ class JobManager(dash.DiskcacheManager):
         return sorted(self._pids)
 
     def call_job_fn(self, key: Any, job_fn: Any, args: Any, context: Any) -> Any:
-        """Start the job's process, unless the gate refuses it or a job is running."""
+        """Start the job's process (it waits its turn), unless the gate refuses it or the
+        queue is full."""
         with self._starting:
-            if self.running() or slot_busy(self.folder):
-                raise Refused(BUSY)
+            if len(self.running()) > MAX_WAITING:
+                raise Refused(FULL)
             self.gate(args)
             pid = super().call_job_fn(key, job_fn, args, context)
             self._pids.add(pid)

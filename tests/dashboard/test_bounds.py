@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -146,20 +147,39 @@ def test_the_inputs_carry_the_server_bounds(tmp_path: Path) -> None:
     assert "one what-if at a time" in text and "5,000 people" in text
 
 
-def test_a_second_whatif_while_one_runs_is_refused(tmp_path: Path, started: list) -> None:
+def test_a_second_whatif_while_one_runs_waits_its_turn(tmp_path: Path, started: list) -> None:
     app = create_app(tmp_path)
     folder = app.server.extensions["orgsim-jobs"].folder
     with jobs.slot(folder):  # a what-if of this server is running
-        text = status(run_whatif(app, form()))
-        assert "another what-if is running" in text
-        race = pytest.raises(jobs.Refused, match="another what-if is running")
-        with race, jobs.slot(folder, wait=0.1):  # a job started in a race gives way
+        response = run_whatif(app, form())
+        assert response.status_code == 200 and "Cannot" not in response.get_data(as_text=True)
+        assert len(started) == 1  # started: its process waits in line
+        timed_out = pytest.raises(jobs.Refused, match="another what-if is running")
+        with timed_out, jobs.slot(folder, wait=0.1):  # a job that cannot wait gives way
             pass
-    assert started == []
-    assert "Cannot" not in run_whatif(app, form()).get_data(as_text=True)
-    assert len(started) == 1
 
 
+def test_waiting_jobs_go_first_come_first_served(tmp_path: Path) -> None:
+    folder = Path(jobs.make_folder())
+    order, seen = [], {}
+
+    def job(name: str) -> None:
+        with jobs.slot(folder, wait=20, on_wait=lambda ahead: seen.setdefault(name, ahead)):
+            order.append(name)
+            time.sleep(0.1)
+
+    with jobs.slot(folder):  # the running what-if
+        first = threading.Thread(target=job, args=("first",))
+        first.start()
+        time.sleep(0.3)
+        second = threading.Thread(target=job, args=("second",))
+        second.start()
+        time.sleep(0.3)
+    first.join(10)
+    second.join(10)
+    assert order == ["first", "second"]
+    assert seen == {"first": 1, "second": 2}  # ahead of it: the running one, then also first
+    assert list((folder / jobs.QUEUE).iterdir()) == []  # tickets are gone
 def sleeper(*_: Any) -> None:
     time.sleep(30)
 
@@ -176,11 +196,12 @@ def test_jobs_run_one_at_a_time_are_reaped_and_stopped(tmp_path: Path) -> None:
         time.sleep(0.1)
     assert manager.running() == []
     assert not psutil.pid_exists(pid)  # reaped: not left as a zombie
-    pid = manager.call_job_fn("b", sleeper, [1], {})
-    with pytest.raises(jobs.Refused, match="another what-if is running"):
-        manager.call_job_fn("c", quick, [1], {})
+    pids = [manager.call_job_fn(k, sleeper, [1], {}) for k in "bcde"]  # 1 running, 3 waiting
+    assert len(pids) == 1 + jobs.MAX_WAITING
+    with pytest.raises(jobs.Refused, match="already waiting"):
+        manager.call_job_fn("f", quick, [1], {})
     manager.close()  # the server stops
-    assert not psutil.pid_exists(pid)
+    assert not any(psutil.pid_exists(pid) for pid in pids)
     assert not manager.folder.exists()
 
 
