@@ -180,6 +180,8 @@ def test_waiting_jobs_go_first_come_first_served(tmp_path: Path) -> None:
     assert order == ["first", "second"]
     assert seen == {"first": 1, "second": 2}  # ahead of it: the running one, then also first
     assert list((folder / jobs.QUEUE).iterdir()) == []  # tickets are gone
+
+
 def sleeper(*_: Any) -> None:
     time.sleep(30)
 
