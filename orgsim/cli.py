@@ -410,15 +410,30 @@ def dashboard(
         bool,
         typer.Option(
             "--debug",
-            help="Dash debug mode (reloader, in-browser debugger): for development on this "
-            "machine only. `orgsim --debug` does not turn it on.",
+            help="Dash dev tools (errors shown in the page): for development on this machine "
+            "only; never Flask's debugger. `orgsim --debug` does not turn it on.",
         ),
     ] = False,
+    max_people: Annotated[
+        int | None, typer.Option(min=10, help="Largest organisation a what-if may simulate.")
+    ] = None,
+    max_replications: Annotated[
+        int | None, typer.Option(min=1, help="Most replications per policy of a what-if.")
+    ] = None,
+    max_years: Annotated[float | None, typer.Option(min=1, help="Longest what-if, years.")] = None,
+    max_employee_months: Annotated[
+        int | None,
+        typer.Option(min=1, help="Largest what-if: policies x replications x people x years x 12."),
+    ] = None,
 ) -> None:
-    """Serve the dashboard of the results under RESULTS_ROOT (and the what-if panel)."""
+    """Serve the dashboard of the results under RESULTS_ROOT (and the what-if panel). The
+    what-if's bounds (the page states them) keep their defaults unless given."""
     from dashboard import serve
 
-    serve(results_root, host=host, port=port, debug=debug)  # not STATE["debug"]: tracebacks only
+    given = {"max_people": max_people, "max_replications": max_replications,
+             "max_years": max_years, "max_employee_months": max_employee_months}  # fmt: skip
+    limits = {k: v for k, v in given.items() if v is not None}
+    serve(results_root, host=host, port=port, debug=debug, **limits)  # not STATE["debug"]
 
 
 @app.command()

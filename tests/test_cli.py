@@ -214,3 +214,16 @@ def test_report_and_dashboard_commands(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such results folder" in missing.output
     help_text = runner.invoke(app, ["dashboard", "--help"]).output
     assert "--host" in help_text and "--port" in help_text and "--debug" in help_text
+
+
+def test_the_dashboard_command_passes_only_the_bounds_given(monkeypatch) -> None:
+    import dashboard
+
+    calls = []
+    monkeypatch.setattr(dashboard, "serve", lambda root, **kw: calls.append((root, kw)))
+    assert runner.invoke(app, ["dashboard", "res", "--max-people", "5000"]).exit_code == 0
+    assert runner.invoke(app, ["--debug", "dashboard"]).exit_code == 0
+    (root, first), (_, second) = calls
+    assert str(root) == "res" and first["max_people"] == 5000 and not first["debug"]
+    assert "max_replications" not in first and not second["debug"]  # --debug: tracebacks only
+    assert "max_people" not in second
