@@ -457,10 +457,30 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_VALUES = 1_000_000  # a scenario never needs more; aliases could expand to billions
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values ``node`` stands for once its aliases are expanded."""
+    if id(node) not in memo:
+        if isinstance(node, yaml.MappingNode):
+            size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(_expanded_size(v, memo) for v in node.value)
+        else:
+            size = 1
+        memo[id(node)] = size
+    return memo[id(node)]
+
+
 def _read_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}) > MAX_VALUES:
+            raise yaml.YAMLError(
+                f"the document expands to more than {MAX_VALUES:,} values (through aliases)"
+            )
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
