@@ -235,7 +235,11 @@ def scenario_imports(scenario: Scenario) -> list[str]:
         found.append(check_reference(ref, f"measures[{i}]"))
     if scenario.run.until is not None and scenario.run.until.use is not None:
         found.append(check_reference(scenario.run.until.use, "run.until.use"))
-    return [f for f in found if f is not None]
+    fields: dict[str, list[str]] = {}  # one line per file or module, naming every field
+    for item in filter(None, found):
+        target, _, field = item.rpartition(" (")
+        fields.setdefault(target, []).append(field.removesuffix(")"))
+    return [f"{target} ({', '.join(names)})" for target, names in fields.items()]
 
 
 __all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions",
