@@ -72,21 +72,29 @@ def serve(
     debug: bool = False,
     **limits: float,
 ) -> None:
-    """Serve the dashboard on ``host:port`` (local only by default) until interrupted.
+    """Serve the dashboard on ``host:port`` (local only by default) until interrupted, with a
+    production WSGI server (waitress).
 
-    ``debug`` turns on Dash's dev tools (errors and callback graph in the page), never Flask's
-    interactive debugger nor the reloader. ``limits``: create_app's ``max_...`` bounds.
+    ``debug`` serves with Dash's development server and its dev tools (errors and callback
+    graph in the page), never Flask's interactive debugger nor the reloader. ``limits``:
+    create_app's ``max_...`` bounds.
     """
     app = create_app(results_root, **limits)
     signal.signal(signal.SIGTERM, _stop)
-    print(f"orgsim dashboard: http://{host}:{port}/  (results under {Path(results_root)})")
+    print(f"orgsim dashboard: http://{host}:{port}/  (results under {Path(results_root)})",
+          flush=True)  # fmt: skip
+    if not debug:
+        import waitress
+
+        waitress.serve(app.server, host=host, port=port, threads=8, _quiet=True)
+        return
     app.run(
         host=host,
         port=port,
         debug=False,  # Flask's debug mode: its debugger runs any code a visitor sends
         use_debugger=False,
         use_reloader=False,
-        dev_tools_ui=debug,
-        dev_tools_props_check=debug,
-        dev_tools_prune_errors=debug,
+        dev_tools_ui=True,
+        dev_tools_props_check=True,
+        dev_tools_prune_errors=True,
     )
