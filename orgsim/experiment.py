@@ -385,10 +385,11 @@ def versions() -> dict[str, str]:
 
 
 def result_identity(scenario_json: dict) -> dict:
-    """The part of a scenario that determines results (not where or on how many workers)."""
+    """The part of a scenario that determines results (not where or on how many workers, nor
+    the money assumptions, which value stored results and never change a run)."""
     where = ("workers", "output", "scheduler", "timeout_s")
     run = {k: v for k, v in scenario_json.get("run", {}).items() if k not in where}
-    return scenario_json | {"run": run}
+    return {k: v for k, v in scenario_json.items() if k != "money"} | {"run": run}
 
 
 def has_content(folder: Path) -> bool:

@@ -520,3 +520,129 @@ def iter_fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any
         else:
             out.append((f"{prefix}{name}", info))
     return out
+
+
+SET_YOUR_OWN = "assumption: set your own"
+
+
+class Money(Section):
+    """The business case: what salaries, vacancies, hires and output are worth. Money is
+    post-processing of stored results (``orgsim value``): it never changes a run."""
+
+    currency: str = param(
+        "GBP",
+        "Currency of every money figure (an ISO 4217 code such as GBP, EUR, USD).",
+        "code",
+        SET_YOUR_OWN,
+        pattern=r"^[A-Z]{3}$",
+    )
+    grade1_salary: float = param(
+        30_000.0,
+        "Yearly salary of a grade-1 position.",
+        "currency a year",
+        SET_YOUR_OWN,
+        gt=0,
+        le=1e8,
+    )
+    grade_multiplier: float | None = param(
+        None,
+        "Salary at grade g+1 / salary at grade g (none: the model's organisation.pay_step).",
+        "ratio",
+        "the model's organisation.pay_step unless set",
+        ge=1,
+        le=3,
+    )
+    salary_by_grade: list[float] | None = param(
+        None,
+        "Yearly salary of each grade, from grade 1 up (overrides grade1_salary and "
+        "grade_multiplier; one entry per grade). Specialists earn policy.specialist_pay_ratio "
+        "times it.",
+        "currency a year",
+        SET_YOUR_OWN,
+    )
+    on_cost_rate: float = param(
+        0.25,
+        "Employer on-costs (national insurance, pension, ...) as a share of salary.",
+        "share of salary",
+        "assumption: UK employer NI (~13.8-15%) plus pension (~5-10%); set your own",
+        ge=0,
+        le=2,
+    )
+    vacancy_fill_cost: float = param(
+        5_433.0,
+        "Cost of filling a grade-1 vacancy (advertising, agency, interview time); a grade g "
+        "vacancy costs this times its pay relative to grade 1.",
+        "currency per leaver",
+        "Oxford Economics for Unum 2014, 'The Cost of Brain Drain' (GBP 5,433 logistics of "
+        "replacing a worker; secondary); scaling by pay: CIPD 2022 (median cost per hire GBP "
+        "3,000 for senior managers vs 1,500 for others)",
+        ge=0,
+        le=1e8,
+    )
+    vacancy_fill_cost_by_grade: list[float] | None = param(
+        None,
+        "Cost of filling a vacancy at each grade, from grade 1 up (overrides "
+        "vacancy_fill_cost; one entry per grade).",
+        "currency per leaver",
+        SET_YOUR_OWN,
+    )
+    weeks_to_productivity: float = param(
+        28.0,
+        "Weeks a hire takes to reach full productivity (output ramps up linearly).",
+        "weeks",
+        "Oxford Economics for Unum 2014, 'The Cost of Brain Drain' (28 weeks; secondary)",
+        ge=0,
+        le=520,
+    )
+    manager_months_to_productivity: float = param(
+        6.0,
+        "Months a new manager takes to reach full productivity in the role (linear ramp).",
+        "months",
+        SET_YOUR_OWN,
+        ge=0,
+        le=120,
+    )
+    output_value_multiple: float = param(
+        2.0,
+        "Value of a position's output per year as a multiple of its salary.",
+        "multiple of salary",
+        "assumption: set your own (output worth twice pay is a common rule of thumb)",
+        ge=0,
+        le=100,
+    )
+    coaching_cost_per_person: float | None = param(
+        None,
+        "Cost of one coaching conversation (none: the policy's policy.coaching_cost, in "
+        "grade-1 monthly salaries, times the grade-1 monthly salary).",
+        "currency per person coached",
+        "the model's policy.coaching_cost unless set (itself an assumption)",
+        ge=0,
+        le=1e8,
+    )
+    training_cost_per_person: float = param(
+        1_000.0,
+        "Cost of training one person (counted for 'training' events, which built-in rules "
+        "do not emit: an extension rule may).",
+        "currency per person trained",
+        SET_YOUR_OWN,
+        ge=0,
+        le=1e8,
+    )
+    discount_rate: float = param(
+        0.035,
+        "Yearly discount rate of the net present value.",
+        "per year",
+        "HM Treasury Green Book 2022 (social time preference rate 3.5%)",
+        ge=0,
+        le=1,
+    )
+
+    @model_validator(mode="after")
+    def _positive_lists(self) -> Money:
+        for name in ("salary_by_grade", "vacancy_fill_cost_by_grade"):
+            values = getattr(self, name)
+            if values is not None and (not values or any(not v >= 0 for v in values)):
+                raise ValueError(f"{name}: give one non-negative amount per grade, from grade 1")
+        if self.salary_by_grade is not None and any(v <= 0 for v in self.salary_by_grade):
+            raise ValueError("salary_by_grade: every salary must be above 0")
+        return self

@@ -12,6 +12,11 @@ Layout::
     DIR/managers.parquet     promoted managers: pre-promotion performance vs team output
     DIR/profiles.parquet     measures by category (grade, group, ...): one row per step, category
 
+``orgsim run`` and ``orgsim value`` add the business case (orgsim/money.py): ``money.parquet``
+(policy, replication, year, measure, value), ``money_summary.parquet`` (policy, replication,
+measure, value) and ``money.json`` (the money section used, and each policy's payback year);
+re-valuing rewrites only these three files.
+
 ``orgsim sensitivity`` adds ``sensitivity.parquet`` (indices), ``robustness.parquet`` (share of
 worlds in which the policy beats the baseline) and ``rules.json`` (measure -> verdict rules).
 
@@ -251,6 +256,7 @@ def lock_folder(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+MONEY_FILES = ("money.parquet", "money_summary.parquet", "money.json")
 SENSITIVITY_FILES = ("sensitivity.parquet", "robustness.parquet", "rules.json")
 SENSITIVITY_COLUMNS = (
     ("measure", "parameter", "method", "policy"),

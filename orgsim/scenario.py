@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from orgsim.parameters import ModelParams, Policy, Section
+from orgsim.parameters import ModelParams, Money, Policy, Section
 from orgsim.policies import NAMED_POLICIES
 from orgsim.sweep import Sweep, SweepParameter, apply_point, check_path
 
@@ -206,6 +206,12 @@ class Scenario(ModelParams):
     uncertainties: dict[str, SweepParameter] = Field(
         default_factory=dict,
         description="Uncertain parameters (dotted path -> low/high) for `orgsim sensitivity`.",
+    )
+    money: Money = Field(
+        default_factory=Money,
+        description="The business case's money assumptions (salaries, costs, output value, "
+        "discount rate): post-processing only, never changing a run; `orgsim value` re-values "
+        "stored results with another money section.",
     )
 
     @field_validator("name")

@@ -1,0 +1,526 @@
+"""The business case: money measures computed from a results folder's stored tables.
+
+Money is post-processing: it reads the ``structure``, ``events`` and ``timeseries`` tables a
+run stored and the scenario's ``money`` section, and never re-runs a simulation. Changing a
+money assumption (``orgsim value RESULTS --money other.yaml``) re-values stored results.
+
+Per run (policy, replication) and simulated year (year y covers months 12(y-1)+1 .. 12y)::
+
+    pay_bill          Σ headcount x salary x (1 + on_cost_rate)                  (structure)
+    replacement_cost  Σ leavers (every exit kind) x fill cost of their grade     (events)
+    vacancy_cost      Σ vacant practitioner positions x output value x index     (structure)
+    ramp_up_cost      hires x ½ x weeks_to_productivity/52 x output value
+                      + new managers x ½ x manager_months_to_productivity/12 x output value
+    development_cost  coached x coaching cost + trained x training cost          (events)
+    output_value      Σ practitioner positions x output value x index            (structure)
+    net_value         (output_value - every cost) of the policy minus the baseline's,
+                      same replication and year
+
+with output value = output_value_multiple x salary, and index = the run's team output per
+filled practitioner position relative to month 0 (timeseries ``team_output``). So
+``output_value - vacancy_cost`` is the output of the filled positions, and a waterfall of the
+differences adds up to the net value. docs/model.md ("Money: the business case") gives every
+equation and default with its source.
+
+The money tables are ``money.parquet`` (policy, replication, year, measure, value) and
+``money_summary.parquet`` (policy, replication, measure, value: each flow's mean per year over
+the horizon, and ``npv``), plus ``money.json`` (the money section used). Their measure names
+live only in these tables: the model's own ``pay_bill`` measure (in grade-1 monthly salaries)
+keeps its name in the summary table.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import ValidationError, create_model
+
+from orgsim.events import EVENT_KINDS
+from orgsim.measures import Measure
+from orgsim.parameters import Money, Section
+from orgsim.results import (
+    MONEY_FILES,
+    Results,
+    ResultsError,
+    atomic_write_text,
+    compare,
+    lock_folder,
+    write_table,
+)
+
+MONEY_TABLE, MONEY_SUMMARY = (f.removesuffix(".parquet") for f in MONEY_FILES[:2])
+MONEY_SETTINGS = MONEY_FILES[2]
+
+#: name -> (label, better); every one is in the currency a year except npv (the currency).
+_MEASURES = {
+    "pay_bill": ("Pay bill (salaries and on-costs)", "lower"),
+    "replacement_cost": ("Replacement cost of leavers", "lower"),
+    "vacancy_cost": ("Lost output of vacant positions", "lower"),
+    "ramp_up_cost": ("Lost output while reaching full productivity", "lower"),
+    "development_cost": ("Coaching and training spend", "lower"),
+    "output_value": ("Value of output", "higher"),
+    "net_value": ("Net value against the baseline", "higher"),
+    "npv": ("Net present value against the baseline", "higher"),
+}
+FLOWS = tuple(k for k in _MEASURES if k not in ("net_value", "npv"))
+COSTS = ("pay_bill", "replacement_cost", "vacancy_cost", "ramp_up_cost", "development_cost")
+MONEY_MEASURE_NAMES = tuple(_MEASURES)
+
+
+def money_measures(currency: str = "GBP") -> dict[str, Measure]:
+    """Metadata of the money measures (label, unit in ``currency``, better direction)."""
+    return {
+        name: Measure(
+            name=name,
+            label=label,
+            unit=currency if name == "npv" else f"{currency} a year",
+            better=better,
+            summary="final",
+        )
+        for name, (label, better) in _MEASURES.items()
+    }
+
+
+class MoneyError(ValueError):
+    """A money section or money file that cannot be used; the message names the field."""
+
+
+# --- the money section -------------------------------------------------------------------------
+def load_money(path: str | Path) -> Money:
+    """The money section of a YAML file: a ``money:`` mapping (a scenario file works too), or
+    the section's fields at the top level. MoneyError names the file, line and field."""
+    from orgsim.scenario import _read_yaml, describe_errors
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MoneyError(f"{path}: no such money file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise MoneyError(f"{path}: cannot read the money file ({err})") from None
+    try:
+        node, data = _read_yaml(text)
+    except Exception as err:  # yaml.YAMLError and its subclasses
+        raise MoneyError(f"{path}: malformed YAML: {err}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise MoneyError(f"{path}: expected a mapping with a 'money:' section")
+    section = data.get("money", data)
+    if "money" not in data:  # the fields at the top level: no line numbers to point at
+        node = None
+    if section is None:
+        section = {}
+    try:
+        return MoneyFile.model_validate({"money": section}).money
+    except ValidationError as err:
+        raise MoneyError(describe_errors(err, node, str(path))) from None
+
+
+#: A file holding a money section (validated so that errors are located under ``money.``).
+MoneyFile = create_model("MoneyFile", __base__=Section, money=(Money, ...))
+
+
+def scenario_money(manifest: dict[str, Any]) -> Money:
+    """The money section stored with a results folder's scenario (defaults if it has none)."""
+    return Money.model_validate(manifest["scenario"].get("money") or {})
+
+
+# --- inputs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PolicyPay:
+    """What the money measures need from one policy's model parameters."""
+
+    pay_step: float
+    specialist_pay_ratio: float
+    coaching_cost: float  # grade-1 monthly salaries per person coached
+    grades: int
+
+
+def policy_pay(manifest: dict[str, Any]) -> dict[str, PolicyPay]:
+    """Per policy: its pay step, specialist pay ratio, coaching cost and number of grades."""
+    from orgsim.scenario import Scenario
+
+    scenario = Scenario.model_validate(manifest["scenario"])
+    out = {}
+    for name in scenario.policy_names:
+        p = scenario.model_params(name)
+        out[name] = PolicyPay(p.organisation.pay_step, p.policy.specialist_pay_ratio,
+                              p.policy.coaching_cost, p.organisation.grades)  # fmt: skip
+    return out
+
+
+def grade_salary(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
+    """Yearly salary of each grade (1-based) on the manager/IC scale."""
+    grades = np.asarray(grades, dtype=np.int64)
+    if money.salary_by_grade is not None:
+        table = np.asarray(money.salary_by_grade, dtype=float)
+        if grades.size and grades.max() > table.size:
+            raise MoneyError(
+                f"money.salary_by_grade: {table.size} salaries given, but the organisation has "
+                f"grade {int(grades.max())}; give one per grade"
+            )
+        return table[grades - 1]
+    step = money.grade_multiplier if money.grade_multiplier is not None else pay.pay_step
+    return money.grade1_salary * step ** (grades - 1.0)
+
+
+def fill_cost(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
+    """Cost of filling a vacancy at each grade: the list if given, else vacancy_fill_cost x
+    the grade's salary relative to grade 1."""
+    grades = np.asarray(grades, dtype=np.int64)
+    if money.vacancy_fill_cost_by_grade is not None:
+        table = np.asarray(money.vacancy_fill_cost_by_grade, dtype=float)
+        if grades.size and grades.max() > table.size:
+            raise MoneyError(
+                f"money.vacancy_fill_cost_by_grade: {table.size} costs given, but the "
+                f"organisation has grade {int(grades.max())}; give one per grade"
+            )
+        return table[grades - 1]
+    base = grade_salary(money, pay, np.array([1]))[0]
+    return money.vacancy_fill_cost * grade_salary(money, pay, grades) / base
+
+
+def year_of(month: np.ndarray) -> np.ndarray:
+    """Simulated year of a month: months 1-12 are year 1 (month 0, the start, is year 1)."""
+    month = np.asarray(month, dtype=np.int64)
+    return np.maximum((month - 1) // 12 + 1, 1)
+
+
+# --- the computation ---------------------------------------------------------------------------
+def _keys(df: pd.DataFrame) -> list[str]:
+    """Columns naming a run: policy, replication, and the sweep point with its values."""
+    tag = ["policy", "replication"]
+    if "point" in df.columns:
+        extra = [c for c in df.columns if c not in STRUCTURE_COLUMNS and c not in tag]
+        tag += ["point", *[c for c in extra if c != "point"]]
+    return tag
+
+
+STRUCTURE_COLUMNS = ("month", "grade", "role", "positions", "headcount", "engagement",
+                     "reluctant")  # fmt: skip
+
+
+def _pay_lookup(df: pd.DataFrame, pays: dict[str, PolicyPay], field: str) -> np.ndarray:
+    """Per row of ``df``: a PolicyPay field of the row's policy."""
+    values = {name: getattr(p, field) for name, p in pays.items()}
+    return df["policy"].map(values).to_numpy(dtype=float)
+
+
+def _salaries(money: Money, df: pd.DataFrame, pays: dict[str, PolicyPay]) -> np.ndarray:
+    """Per row (policy, grade): the grade's yearly salary under the row's policy."""
+    out = np.empty(len(df))
+    for name, idx in df.groupby("policy", sort=False).indices.items():
+        out[idx] = grade_salary(money, pays[name], df["grade"].to_numpy()[idx])
+    return out
+
+
+def _fill_costs(money: Money, df: pd.DataFrame, pays: dict[str, PolicyPay]) -> np.ndarray:
+    out = np.empty(len(df))
+    for name, idx in df.groupby("policy", sort=False).indices.items():
+        out[idx] = fill_cost(money, pays[name], df["grade"].to_numpy()[idx])
+    return out
+
+
+def productivity_index(timeseries: pd.DataFrame, structure: pd.DataFrame, keys: list[str]):
+    """Per run and month: team output per *filled* practitioner position relative to month 0
+    (1 throughout when the run recorded no ``team_output``)."""
+    practice = structure[structure["role"] != "manager"]
+    cells = practice.groupby([*keys, "month"], sort=False, observed=True)[
+        ["positions", "headcount"]
+    ].sum()
+    if "team_output" not in timeseries.columns:
+        return pd.Series(1.0, index=cells.index, name="index")
+    ts = timeseries.set_index([*keys, "month"])["team_output"]
+    ts = ts.reindex(cells.index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_filled = ts * cells["positions"] / cells["headcount"]
+    start = per_filled.groupby(level=list(range(len(keys))), sort=False).transform("first")
+    index = (per_filled / start).replace([np.inf, -np.inf], np.nan).fillna(1.0)
+    return index.rename("index")
+
+
+def _from_structure(
+    money: Money, structure: pd.DataFrame, timeseries: pd.DataFrame,
+    pays: dict[str, PolicyPay], keys: list[str], step_months: int,
+) -> pd.DataFrame:  # fmt: skip
+    """pay_bill, vacancy_cost and output_value per run and year (long form)."""
+    s = structure[structure["month"] > 0]
+    share = step_months / 12  # each record stands for the step that ended at its month
+    salary = _salaries(money, s, pays)
+    specialist = (s["role"] == "specialist").to_numpy()
+    salary = np.where(specialist, salary * _pay_lookup(s, pays, "specialist_pay_ratio"), salary)
+    practice = (s["role"] != "manager").to_numpy()
+    value = money.output_value_multiple * salary * share
+    index = productivity_index(timeseries, structure, keys)
+    idx = pd.MultiIndex.from_frame(s[[*keys, "month"]])
+    run_index = index.reindex(idx).fillna(1.0).to_numpy()
+    positions, headcount = s["positions"].to_numpy(float), s["headcount"].to_numpy(float)
+    frame = s[keys].copy()
+    frame["year"] = year_of(s["month"].to_numpy())
+    frame["pay_bill"] = headcount * salary * (1 + money.on_cost_rate) * share
+    vacant = np.clip(positions - headcount, 0, None)
+    frame["vacancy_cost"] = np.where(practice, vacant * value * run_index, 0.0)
+    frame["output_value"] = np.where(practice, positions * value * run_index, 0.0)
+    return frame.groupby([*keys, "year"], sort=False, observed=True).sum().reset_index()
+
+
+EVENT_COLUMNS = ("month", "event", "exit", "from_grade", "from_role", "to_grade", "to_role")
+
+
+def _event_counts(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Events as counts per run, month, kind and grade: kind one of exit, hire, new_manager,
+    coached, training. Reads full events (one row each) or the summary (counts per grade)."""
+    if events.empty:
+        return pd.DataFrame(columns=[*keys, "month", "kind", "grade", "count"])
+    parts = []
+    if "count" in events.columns:  # run.events: summary (no roles: no new managers)
+        cats = pd.Index(events["event"].astype("category").cat.categories.astype(str))
+        exit_kinds = [k for k in cats if k in EVENT_KINDS and EVENT_KINDS[k].exit]
+        for name, mask in (("exit", _is(events["event"], *exit_kinds)),
+                           ("hire", _is(events["event"], "hire")),
+                           ("coached", _is(events["event"], "coached")),
+                           ("training", _is(events["event"], "training"))):  # fmt: skip
+            part = events.loc[mask, [*keys, "month", "grade", "count"]].assign(kind=name)
+            parts.append(part)
+    else:
+        promotion = _is(events["event"], "promotion")
+        new_manager = (
+            promotion & _is(events["to_role"], "manager") & ~_is(events["from_role"], "manager")
+        )
+        for name, mask, grade in (
+            ("exit", events["exit"].to_numpy(bool), "from_grade"),
+            ("hire", _is(events["event"], "hire"), "to_grade"),
+            ("new_manager", new_manager, "to_grade"),
+            ("coached", _is(events["event"], "coached"), "from_grade"),
+            ("training", _is(events["event"], "training"), "from_grade"),
+        ):
+            part = events.loc[mask, [*keys, "month", grade]].rename(columns={grade: "grade"})
+            parts.append(part.assign(kind=name, count=1))
+    out = pd.concat(parts, ignore_index=True)
+    out["grade"] = out["grade"].fillna(1).astype(np.int64).clip(lower=1)
+    return out.groupby([*keys, "month", "kind", "grade"], sort=False, observed=True)[
+        "count"
+    ].sum().reset_index()  # fmt: skip
+
+
+def _is(column: pd.Series, *values: str) -> np.ndarray:
+    """Whether each value of a (categorical or text) column is one of ``values``, fast."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = [str(c) for c in column.cat.categories]
+        wanted = [cats.index(v) for v in values if v in cats]
+        return np.isin(column.cat.codes.to_numpy(), wanted)
+    return np.isin(column.astype(str).to_numpy(), list(values))
+
+
+def _from_events(
+    money: Money, events: pd.DataFrame, pays: dict[str, PolicyPay], keys: list[str]
+) -> pd.DataFrame:
+    """replacement_cost, ramp_up_cost and development_cost per run and year (long form)."""
+    c = _event_counts(events, keys)
+    cols = ["replacement_cost", "ramp_up_cost", "development_cost"]
+    if c.empty:
+        return pd.DataFrame(columns=[*keys, "year", *cols])
+    n = c["count"].to_numpy(float)
+    kind = c["kind"].to_numpy()
+    salary = _salaries(money, c, pays)
+    value = money.output_value_multiple * salary
+    grade1 = {name: grade_salary(money, p, np.array([1]))[0] / 12 for name, p in pays.items()}
+    grade1_month = c["policy"].map(grade1).to_numpy(dtype=float)
+    if money.coaching_cost_per_person is not None:
+        coaching = np.full(len(c), money.coaching_cost_per_person)
+    else:
+        coaching = _pay_lookup(c, pays, "coaching_cost") * grade1_month
+    frame = c[keys].copy()
+    frame["year"] = year_of(c["month"].to_numpy())
+    frame["replacement_cost"] = np.where(kind == "exit", n * _fill_costs(money, c, pays), 0.0)
+    hire_ramp = 0.5 * money.weeks_to_productivity / 52
+    manager_ramp = 0.5 * money.manager_months_to_productivity / 12
+    frame["ramp_up_cost"] = (
+        n
+        * value
+        * np.select([kind == "hire", kind == "new_manager"], [hire_ramp, manager_ramp], 0.0)
+    )
+    frame["development_cost"] = n * np.select(
+        [kind == "coached", kind == "training"], [coaching, money.training_cost_per_person], 0.0
+    )
+    return frame.groupby([*keys, "year"], sort=False, observed=True).sum().reset_index()
+
+
+def value_tables(
+    money: Money,
+    structure: pd.DataFrame,
+    events: pd.DataFrame,
+    timeseries: pd.DataFrame,
+    pays: dict[str, PolicyPay],
+    baseline: str,
+    step_months: int = 1,
+    events_kept: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The money tables of stored results: yearly (keys, year, measure, value) and the
+    summary (keys, measure, value). Without events (``events_kept`` False) the event-based
+    costs, and so the net value, are NaN."""
+    keys = _keys(structure)
+    wide = _from_structure(money, structure, timeseries, pays, keys, step_months)
+    ev = _from_events(money, events, pays, keys)
+    wide = wide.merge(ev, on=[*keys, "year"], how="left")
+    event_cols = ["replacement_cost", "ramp_up_cost", "development_cost"]
+    wide[event_cols] = wide[event_cols].astype(float).fillna(0.0 if events_kept else np.nan)
+    wide = wide.sort_values([*keys, "year"], kind="stable").reset_index(drop=True)
+    wide["_pnl"] = wide["output_value"] - wide[list(COSTS)].sum(axis=1, skipna=False)
+    pair = [k for k in keys if k != "policy"]
+    base = wide.loc[wide["policy"] == baseline, [*pair, "year", "_pnl"]]
+    wide = wide.merge(base.rename(columns={"_pnl": "_base"}), on=[*pair, "year"], how="left")
+    wide["net_value"] = wide["_pnl"] - wide["_base"]
+    # horizon of each run in years (a run stopped early by run.until is shorter)
+    last = structure.groupby(keys, sort=False, observed=True)["month"].max().rename("_months")
+    wide = wide.merge(last.reset_index(), on=keys, how="left")
+    yearly = wide.melt(id_vars=[*keys, "year"], value_vars=[*FLOWS, "net_value"],
+                       var_name="measure", value_name="value")  # fmt: skip
+    discount = (1 + money.discount_rate) ** -wide["year"].astype(float)
+    wide["_pv"] = wide["net_value"] * discount
+    runs = wide.groupby(keys, sort=False, observed=True)
+    horizon = runs["_months"].first() / 12
+    totals = runs[[*FLOWS, "net_value"]].sum(min_count=1).div(horizon, axis=0)
+    totals["npv"] = runs["_pv"].sum(min_count=1)
+    summary = totals.reset_index().melt(id_vars=keys, var_name="measure", value_name="value")
+    order = {m: i for i, m in enumerate(MONEY_MEASURE_NAMES)} | {
+        p: i for i, p in enumerate(pays)
+    }  # scenario order of the policies, then of the measures
+
+    def ordered(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        def key(col: pd.Series) -> pd.Series:
+            return col.map(order) if col.name in ("policy", "measure") else col
+
+        return df.sort_values(by, key=key, kind="stable").reset_index(drop=True)
+
+    yearly["year"] = yearly["year"].astype(np.int64)
+    for df in (yearly, summary):
+        df["policy"] = df["policy"].astype(str)  # as in the summary table
+    yearly = ordered(yearly, ["measure", *keys, "year"])
+    return yearly, ordered(summary, [*keys, "measure"])
+
+
+def payback_year(yearly: pd.DataFrame, policy: str) -> int | None:
+    """First year in which the policy's cumulative net value against the baseline is above
+    zero in most (more than half) of the replications; None if it never is."""
+    net = yearly[(yearly["policy"] == policy) & (yearly["measure"] == "net_value")]
+    if net.empty:
+        return None
+    pair = [c for c in _keys(net.drop(columns=["year", "measure", "value"])) if c != "policy"]
+    wide = net.pivot_table(index="year", columns=pair, values="value", dropna=False)
+    cumulative = wide.sort_index().cumsum()
+    above = (cumulative > 0).sum(axis=1) > wide.shape[1] / 2
+    years = above.index[above.to_numpy()]
+    return int(years[0]) if len(years) else None
+
+
+# --- results folders ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Valuation:
+    """The money tables of a results folder, with the money section they were made with."""
+
+    money: Money
+    yearly: pd.DataFrame
+    summary: pd.DataFrame
+    baseline: str
+    policies: list[str]
+
+    def comparison(self) -> pd.DataFrame:
+        """Per policy and money measure: mean with 95% CI and the paired difference."""
+        return compare(self.summary, self.baseline, self.policies)
+
+    def payback(self) -> dict[str, int | None]:
+        """Payback year of each policy other than the baseline."""
+        return {p: payback_year(self.yearly, p) for p in self.policies if p != self.baseline}
+
+
+def _read(results: Results, name: str, columns: list[str]) -> pd.DataFrame:
+    """Only the named columns (those the table has) of a stored table, the policy column
+    dictionary-encoded (the events table can hold millions of rows)."""
+    path = results.folder / f"{name}.parquet"
+    if not path.is_file():
+        raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
+    try:
+        present = pq.read_schema(path).names
+        keep = [c for c in present if c in columns]
+        table = pq.read_table(path, columns=keep, read_dictionary=["policy"])
+    except (OSError, pa.ArrowException) as err:
+        raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
+    return table.to_pandas()
+
+
+def value_results(results: Results, money: Money | None = None) -> Valuation:
+    """Value stored results with ``money`` (default: the scenario's money section)."""
+    manifest = results.manifest
+    money = money if money is not None else scenario_money(manifest)
+    pays = policy_pay(manifest)
+    names = pq.read_schema(results.folder / "structure.parquet").names
+    keys = _keys(pd.DataFrame(columns=names))
+    structure = _read(results, "structure", [*keys, *STRUCTURE_COLUMNS[:5]])
+    timeseries = _read(results, "timeseries", [*keys, "month", "team_output"])
+    events = _read(results, "events", [*keys, *EVENT_COLUMNS, "grade", "count"])
+    kept = manifest["scenario"].get("run", {}).get("events", "all") != "none"
+    step = int(manifest["scenario"].get("step_months", 1))
+    yearly, summary = value_tables(money, structure, events, timeseries, pays,
+                                   results.baseline, step, kept)  # fmt: skip
+    return Valuation(money, yearly, summary, results.baseline, results.policies)
+
+
+def write_valuation(folder: Path, valuation: Valuation) -> None:
+    """Write the money tables and the money section used (each file atomically)."""
+    write_table(valuation.yearly, folder / f"{MONEY_TABLE}.parquet")
+    write_table(valuation.summary, folder / f"{MONEY_SUMMARY}.parquet")
+    settings = {"money": valuation.money.model_dump(mode="json"),
+                "payback_year": valuation.payback()}  # fmt: skip
+    atomic_write_text(folder / MONEY_SETTINGS, json.dumps(settings, indent=2))
+
+
+def value_folder(folder: str | Path, money: Money | None = None, write: bool = True) -> Valuation:
+    """Value a complete results folder (re-valued with ``money`` if given) and, unless
+    ``write`` is False, store the money tables there (holding the folder's lock)."""
+    from orgsim.results import load
+
+    results = load(folder)
+    valuation = value_results(results, money)
+    if write:
+        with lock_folder(results.folder):
+            write_valuation(results.folder, valuation)
+    return valuation
+
+
+def read_valuation(results: Results) -> Valuation | None:
+    """The money tables stored in a results folder; None if it has none."""
+    path = results.folder / MONEY_SETTINGS
+    if not path.is_file():
+        return None
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        money = Money.model_validate(settings["money"])
+    except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as err:
+        raise ResultsError(f"{path}: corrupt money settings ({err})") from None
+    return Valuation(money, results.table(MONEY_TABLE), results.table(MONEY_SUMMARY),
+                     results.baseline, results.policies)  # fmt: skip
+
+
+# --- formatting --------------------------------------------------------------------------------
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥"}
+
+
+def format_money(value: float, currency: str = "GBP", sign: bool = False) -> str:
+    """An amount in whole currency units with thousands separators: '£1,234,567', '-£12'."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    text = f"{symbol}{abs(value):,.0f}"
+    if value < 0 and round(abs(value)) != 0:
+        return f"-{text}"
+    return f"+{text}" if sign else text

@@ -1,0 +1,311 @@
+"""The business case: every money equation on hand-made tables with known answers, the
+paired net value, the payback rule, the money section's errors, and `orgsim value`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scenario_fixtures import write_tiny
+from typer.testing import CliRunner
+
+from orgsim.cli import app
+from orgsim.money import (
+    MoneyError,
+    PolicyPay,
+    fill_cost,
+    format_money,
+    grade_salary,
+    load_money,
+    money_measures,
+    payback_year,
+    read_valuation,
+    value_tables,
+    year_of,
+)
+from orgsim.parameters import Money
+from orgsim.results import MONEY_FILES, compare, load
+from orgsim.scenario import ScenarioError, parse_scenario
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+runner = CliRunner()
+
+#: Round numbers: grade 1 earns 12,000 a year, grade 2 24,000; on-costs 50%; output worth
+#: twice pay; a hire ramps up over a year (so loses half a year of output), a new manager too.
+MONEY = Money(grade1_salary=12_000, grade_multiplier=2, on_cost_rate=0.5, vacancy_fill_cost=100,
+              weeks_to_productivity=52, manager_months_to_productivity=12,
+              output_value_multiple=2, coaching_cost_per_person=10,
+              training_cost_per_person=20, discount_rate=0.1)  # fmt: skip
+PAYS = {"A": PolicyPay(1.25, 1.0, 0.0, 2), "B": PolicyPay(1.25, 0.5, 0.0, 2)}
+MONTHS = range(25)  # two years
+
+
+def _structure() -> pd.DataFrame:
+    rows = []
+    for policy in ("A", "B"):
+        for rep in (0, 1):
+            for month in MONTHS:
+                vacancy = policy == "A" and rep == 0 and 1 <= month <= 12
+                rows.append((policy, rep, month, 1, "ic", 2, 1 if vacancy else 2))
+                rows.append((policy, rep, month, 2, "manager", 1, 1))
+                if policy == "B":  # a specialist at half pay
+                    rows.append((policy, rep, month, 2, "specialist", 1, 1))
+    cols = ["policy", "replication", "month", "grade", "role", "positions", "headcount"]
+    return pd.DataFrame(rows, columns=cols).assign(engagement=0.5, reluctant=0)
+
+
+def _timeseries() -> pd.DataFrame:
+    rows = []
+    for policy in ("A", "B"):
+        for rep in (0, 1):
+            for month in MONTHS:
+                out = 1.0
+                if policy == "A" and rep == 0 and 1 <= month <= 12:
+                    out = 0.5  # one of two ic positions empty: same output per person
+                if policy == "B" and rep == 1 and month > 12:
+                    out = 2.0  # output per person doubles in year 2
+                rows.append((policy, rep, month, out))
+    return pd.DataFrame(rows, columns=["policy", "replication", "month", "team_output"])
+
+
+EVENTS = pd.DataFrame(
+    [
+        ("A", 0, 3, "voluntary", True, 1, "ic", None, None),
+        ("A", 0, 5, "hire", False, None, None, 1, "ic"),
+        ("B", 0, 14, "promotion", False, 1, "ic", 2, "manager"),
+        ("B", 0, 14, "coached", False, 1, "ic", None, None),
+        ("B", 0, 15, "promotion", False, 1, "ic", 2, "specialist"),  # not a new manager
+        ("B", 1, 20, "retirement", True, 2, "manager", None, None),
+    ],
+    columns=["policy", "replication", "month", "event", "exit", "from_grade", "from_role",
+             "to_grade", "to_role"],
+).astype({"from_grade": "Int16", "to_grade": "Int16"})  # fmt: skip
+
+
+def _value(events: pd.DataFrame = EVENTS, money: Money = MONEY, **kw):
+    return value_tables(money, _structure(), events, _timeseries(), PAYS, "A", **kw)
+
+
+def _yearly(yearly: pd.DataFrame, policy: str, rep: int, measure: str) -> list[float]:
+    sel = yearly[(yearly.policy == policy) & (yearly.replication == rep)]
+    return sel[sel.measure == measure].sort_values("year")["value"].tolist()
+
+
+EXPECTED = {  # (policy, replication) -> measure -> [year 1, year 2]
+    ("A", 0): {"pay_bill": [54_000, 72_000], "vacancy_cost": [24_000, 0],
+               "output_value": [48_000, 48_000], "replacement_cost": [100, 0],
+               "ramp_up_cost": [12_000, 0], "development_cost": [0, 0]},
+    ("A", 1): {"pay_bill": [72_000, 72_000], "vacancy_cost": [0, 0],
+               "output_value": [48_000, 48_000], "replacement_cost": [0, 0]},
+    ("B", 0): {"pay_bill": [90_000, 90_000], "output_value": [72_000, 72_000],
+               "ramp_up_cost": [0, 24_000], "development_cost": [0, 10],
+               "net_value": [24_100, -18_010]},
+    ("B", 1): {"output_value": [72_000, 144_000], "replacement_cost": [0, 200],
+               "net_value": [6_000, 77_800]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("run", "measure"), [(r, m) for r, ms in EXPECTED.items() for m in ms])
+def test_every_equation_on_a_hand_made_table(run: tuple[str, int], measure: str) -> None:
+    """pay_bill = headcount x salary x (1 + on-costs); vacancy and output value = positions x
+    2 x salary x productivity index; a leaver costs the fill cost of its grade; a hire and a
+    new manager lose half their ramp of output; a coaching conversation costs 10."""
+    yearly, _ = _value()
+    assert _yearly(yearly, *run, measure) == pytest.approx(EXPECTED[run][measure])
+
+
+def test_net_value_pairs_replications_and_the_summary_is_per_year() -> None:
+    yearly, summary = _value()
+    assert _yearly(yearly, "A", 0, "net_value") == [0, 0]  # the baseline against itself
+    s = summary.set_index(["policy", "replication", "measure"])["value"]
+    assert s["B", 0, "net_value"] == pytest.approx((24_100 - 18_010) / 2)  # mean a year
+    assert s["B", 1, "pay_bill"] == pytest.approx(90_000)
+    assert s["B", 0, "npv"] == pytest.approx(24_100 / 1.1 - 18_010 / 1.1**2)
+    assert s["B", 1, "npv"] == pytest.approx(6_000 / 1.1 + 77_800 / 1.1**2)
+    assert s["A", 1, "npv"] == 0
+    table = compare(summary, "A", ["A", "B"]).set_index(["policy", "measure"])
+    diffs = np.array([(24_100 - 18_010) / 2, (6_000 + 77_800) / 2])
+    assert table.loc[("B", "net_value"), "diff"] == pytest.approx(diffs.mean())
+    assert list(summary["policy"].unique()) == ["A", "B"]  # scenario order
+
+
+def test_event_summary_gives_the_same_costs_except_new_managers() -> None:
+    """run.events: summary keeps counts per grade but no roles: a new manager is not known."""
+    summary_events = pd.DataFrame(
+        [("A", 0, 3, "voluntary", 1, 1), ("A", 0, 5, "hire", 1, 1),
+         ("B", 0, 14, "coached", 1, 1), ("B", 1, 20, "retirement", 2, 1)],
+        columns=["policy", "replication", "month", "event", "grade", "count"],
+    )  # fmt: skip
+    yearly, _ = _value(summary_events)
+    assert _yearly(yearly, "A", 0, "replacement_cost") == [100, 0]
+    assert _yearly(yearly, "A", 0, "ramp_up_cost") == [12_000, 0]
+    assert _yearly(yearly, "B", 0, "development_cost") == [0, 10]
+    assert _yearly(yearly, "B", 1, "replacement_cost") == [0, 200]
+    assert _yearly(yearly, "B", 0, "ramp_up_cost") == [0, 0]
+
+
+def test_without_events_the_event_costs_are_unknown() -> None:
+    yearly, _ = _value(pd.DataFrame(), events_kept=False)
+    assert np.isnan(_yearly(yearly, "B", 0, "replacement_cost")).all()
+    assert np.isnan(_yearly(yearly, "B", 0, "net_value")).all()
+    assert _yearly(yearly, "B", 0, "pay_bill") == [90_000, 90_000]
+
+
+def test_yearly_steps_count_a_whole_year_each() -> None:
+    s = _structure()
+    s = s[s.month.isin([0, 12, 24])]
+    t = _timeseries()
+    yearly, _ = value_tables(MONEY, s, EVENTS, t[t.month.isin([0, 12, 24])], PAYS, "A", 12)
+    assert _yearly(yearly, "A", 1, "pay_bill") == pytest.approx([72_000, 72_000])
+    assert _yearly(yearly, "A", 0, "vacancy_cost") == pytest.approx([24_000, 0])
+
+
+def test_defaults_derive_from_the_model() -> None:
+    """Salary steps with organisation.pay_step, fill cost with pay, coaching with the lever."""
+    money, pay = Money(), PolicyPay(1.25, 1.0, 0.5, 6)
+    assert grade_salary(money, pay, np.array([1, 3])) == pytest.approx([30_000, 30_000 * 1.25**2])
+    assert fill_cost(money, pay, np.array([1, 6])) == pytest.approx([5_433, 5_433 * 1.25**5])
+    events = EVENTS[EVENTS.event == "coached"]
+    pays = {"A": PolicyPay(1.25, 1.0, 0.5, 2), "B": PolicyPay(1.25, 1.0, 0.5, 2)}
+    yearly, _ = value_tables(Money(), _structure(), events, _timeseries(), pays, "A")
+    assert _yearly(yearly, "B", 0, "development_cost") == pytest.approx([0, 0.5 * 30_000 / 12])
+
+
+def test_salary_lists_override_and_must_cover_every_grade() -> None:
+    money = Money(salary_by_grade=[20_000, 50_000], vacancy_fill_cost_by_grade=[1, 7])
+    pay = PolicyPay(1.25, 1.0, 0.0, 2)
+    assert grade_salary(money, pay, np.array([2])) == pytest.approx([50_000])
+    assert fill_cost(money, pay, np.array([2])) == pytest.approx([7])
+    with pytest.raises(MoneyError, match=r"salary_by_grade: 2 salaries given.*grade 3"):
+        grade_salary(money, pay, np.array([3]))
+
+
+def test_payback_is_the_first_year_most_replications_are_ahead() -> None:
+    cumulative = {0: [-5, 2, 4], 1: [-5, -4, 1], 2: [1, -10, -8]}  # by replication
+    rows = [("B", rep, year + 1, "net_value", value)
+            for rep, cum in cumulative.items()
+            for year, value in enumerate(np.diff([0, *cum]))]  # fmt: skip
+    yearly = pd.DataFrame(rows, columns=["policy", "replication", "year", "measure", "value"])
+    assert payback_year(yearly, "B") == 3  # year 2: only replication 0 ahead; year 3: 0 and 1
+    never = yearly.assign(value=-1.0)
+    assert payback_year(never, "B") is None
+
+
+def test_year_of_month() -> None:
+    assert year_of(np.array([0, 1, 12, 13, 24, 25])).tolist() == [1, 1, 1, 2, 2, 3]
+
+
+def test_money_is_formatted_in_the_currency_without_scientific_notation() -> None:
+    assert format_money(1.5e9) == "£1,500,000,000"
+    assert format_money(-12_345.6, "EUR") == "-€12,346"
+    assert format_money(2_000, "CHF", sign=True) == "+CHF 2,000"
+    assert format_money(float("nan")) == "n/a"
+    meta = money_measures("USD")
+    assert meta["net_value"].unit == "USD a year" and meta["npv"].unit == "USD"
+    assert meta["pay_bill"].better == "lower" and meta["output_value"].better == "higher"
+
+
+def test_a_misspelled_money_field_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "money.yaml"
+    path.write_text("money:\n  currency: EUR\n  on_cost_rat: 0.3\n")
+    with pytest.raises(MoneyError, match=r"line 3: money.on_cost_rat: unknown field; did you "
+                       r"mean on_cost_rate\?"):  # fmt: skip
+        load_money(path)
+    path.write_text("discount_rate: 2\n")  # the fields at the top level work too
+    with pytest.raises(MoneyError, match=r"money\.discount_rate: Input should be less than"):
+        load_money(path)
+    path.write_text("discount_rate: 0.05\ncurrency: USD\n")
+    assert load_money(path).currency == "USD"
+    with pytest.raises(MoneyError, match="no such money file"):
+        load_money(tmp_path / "missing.yaml")
+
+
+def test_a_scenario_money_section_is_validated() -> None:
+    text = "name: x\npolicies:\n  - {name: a, base: single-ladder}\nmoney: {grade1_salry: 1}\n"
+    with pytest.raises(ScenarioError, match=r"money\.grade1_salry: unknown field; did you "
+                       r"mean grade1_salary"):  # fmt: skip
+        parse_scenario(text)
+
+
+def test_every_money_field_is_documented_with_its_source() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    assert "## Money: the business case" in doc
+    missing = [n for n in Money.model_fields if f"`money.{n}`" not in doc]
+    assert not missing, f"money fields missing from docs/model.md: {missing}"
+    for name, info in Money.model_fields.items():
+        assert info.description and info.json_schema_extra["source"], name
+    for name in money_measures():
+        assert f"`{name}`" in doc
+
+
+# --- through the command line ------------------------------------------------------------------
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("money")
+    scenario = write_tiny(root, size=60, years=2, replications=3)
+    folder = root / "out"
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(folder), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_the_run_writes_the_money_tables(ran: Path) -> None:
+    for name in MONEY_FILES:
+        assert (ran / name).is_file(), name
+    valuation = read_valuation(load(ran))
+    assert valuation is not None and valuation.money == Money()
+    assert set(valuation.summary["measure"]) == set(money_measures())
+    assert len(valuation.yearly) == 2 * 3 * 2 * 7  # policies x replications x years x flows
+
+
+def test_value_with_another_money_file_changes_only_the_money(ran: Path, tmp_path: Path) -> None:
+    names = ("timeseries", "summary", "events", "structure")
+    tables = {name: _digest(ran / f"{name}.parquet") for name in names}
+    before = read_valuation(load(ran)).summary
+    other = tmp_path / "other.yaml"
+    other.write_text("money:\n  currency: EUR\n  grade1_salary: 60000\n")
+    result = runner.invoke(app, ["value", str(ran), "--money", str(other)])
+    assert result.exit_code == 0, result.output
+    assert "Business case (EUR)" in result.output and "€" in result.output
+    assert "e+" not in result.output  # no scientific notation
+    after = read_valuation(load(ran))
+    assert after.money.currency == "EUR"
+    pay = after.summary[after.summary.measure == "pay_bill"]["value"].to_numpy()
+    assert pay == pytest.approx(2 * before[before.measure == "pay_bill"]["value"].to_numpy())
+    assert {n: _digest(ran / f"{n}.parquet") for n in tables} == tables  # byte-identical
+    # --dry-run prints but writes nothing
+    money_digest = _digest(ran / "money_summary.parquet")
+    result = runner.invoke(app, ["value", str(ran), "--dry-run"])
+    assert result.exit_code == 0 and "Business case (GBP)" in result.output
+    assert _digest(ran / "money_summary.parquet") == money_digest
+
+
+def test_value_reports_a_bad_money_file_clearly(ran: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("money:\n  discount_rat: 0.05\n")
+    result = runner.invoke(app, ["value", str(ran), "--money", str(bad)])
+    assert result.exit_code == 2
+    assert "money.discount_rat: unknown field; did you mean discount_rate?" in result.output
+    result = runner.invoke(app, ["value", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no such results folder" in result.output
+
+
+def test_resume_accepts_a_scenario_whose_money_changed(ran: Path, tmp_path: Path) -> None:
+    """Money never changes a run: --resume on the same folder with other money assumptions
+    completes (here: nothing to do) instead of calling it a different scenario."""
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(ran, folder)
+    scenario = write_tiny(tmp_path, size=60, years=2, replications=3)
+    scenario.write_text(scenario.read_text() + "money: {discount_rate: 0.1}\n")
+    args = ["run", str(scenario), "--out", str(folder), "--workers", "1", "--resume"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
