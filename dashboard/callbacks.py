@@ -31,6 +31,7 @@ from orgsim import figures
 from orgsim.policies import UnknownPolicyError
 from orgsim.results import ResultsError
 from orgsim.scenario import dump_scenario
+from orgsim.verdict import from_results
 
 DATA_TABS = (ids.TAB_OVERVIEW, ids.TAB_TIMESERIES, ids.TAB_BREAKDOWNS, ids.TAB_FLOWS, ids.TAB_PETER)
 REFUSED = (UnsafePathError, ResultsError)
@@ -184,7 +185,9 @@ def register_views(app: Dash, root: Path) -> None:
     @guarded
     def overview(name: str) -> Any:
         exp = Experiment(root, name)
-        return components.cards(exp.cards(), exp.colours)
+        said = from_results(exp.results, exp.comparison(), exp.table("structure"),
+                            exp.sensitivity())  # fmt: skip
+        return components.overview(said.paragraphs(), exp.cards(), exp.colours)
 
     @app.callback(
         Output(ids.TIMESERIES_GRAPH, "figure"),

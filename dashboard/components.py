@@ -119,12 +119,38 @@ def graph(gid: str) -> dcc.Graph:
 
 
 def overview_tab() -> html.Div:
-    """Cards of the key measures."""
-    intro = (
-        "Each card shows every policy's mean at the horizon (final year) with its 95% "
-        "interval, and the paired difference from the baseline with its 95% interval."
+    """The verdict, then cards of the key measures (both drawn by a callback)."""
+    return html.Div([html.Div(id=ids.OVERVIEW_CARDS)])
+
+
+CARDS_INTRO = (
+    "Each card shows every policy's mean at the horizon (final year) with its 95% "
+    "interval, and the paired difference from the baseline with its 95% interval."
+)
+VERDICT_ID = "overview-verdict"  # the verdict box at the top of the overview
+VERDICT_STYLE = {"background": "#fff", "border": "1px solid #dde3ea",
+                 "borderLeft": "4px solid #0a5fa8", "borderRadius": "8px",
+                 "padding": "4px 16px", "margin": "0 0 16px", "maxWidth": "1100px"}  # fmt: skip
+
+
+def overview(paragraphs: list[str], items: list[Card], colours: dict[str, str]) -> list[Any]:
+    """The overview tab's content: the plain-language verdict first, then the cards."""
+    return [verdict(paragraphs), html.P(CARDS_INTRO, className="lead"), cards(items, colours)]
+
+
+def verdict(paragraphs: list[str]) -> html.Section:
+    """The verdict (orgsim.verdict): the headline in bold, the how-to-read note muted."""
+    if not paragraphs:
+        return html.Section(id=VERDICT_ID, hidden=True)
+    head, *rest = paragraphs
+    body = [html.P(html.Strong(head))]
+    body += [html.P(p) for p in rest[:-1]]
+    body += [html.P(rest[-1], className="lead")] if rest else []
+    return html.Section(
+        [html.H2("Verdict", style={"margin": "8px 0 0", "fontSize": "18px"}), *body],
+        id=VERDICT_ID,
+        style=VERDICT_STYLE,
     )
-    return html.Div([html.P(intro, className="lead"), html.Div(id=ids.OVERVIEW_CARDS)])
 
 
 def timeseries_tab() -> html.Div:

@@ -29,6 +29,7 @@ from rich.table import Table
 from orgsim.experiment import RunError
 from orgsim.extensions import resolve_extensions, scenario_imports
 from orgsim.measures import MEASURES, Measure
+from orgsim.overview import diff_text, fmt, interval
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
 from orgsim.results import (
     MANIFEST,
@@ -78,6 +79,7 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    text = "text"
 
 
 def friendly_errors(command: Callable) -> Callable:
@@ -297,8 +299,11 @@ def run(
             scenario, folder, scenario.run.workers, resume, force,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
+    value_after_run(folder)
     print_comparison(comparison(results), results.baseline, results.measures)
-    out.print(f"results: {folder}  (orgsim summarize {folder} | orgsim dashboard)")
+    print_verdict(results)
+    out.print(f"results: {folder}  (orgsim summarize {folder} | orgsim dashboard)",
+              soft_wrap=not out.is_terminal)  # fmt: skip
 
 
 @app.command()
@@ -310,16 +315,24 @@ def summarize(
         bool, typer.Option("--all", help="Every measure, not only key ones.")
     ] = False,
 ) -> None:
-    """Per policy and measure: mean at the horizon with 95% CI, and the paired difference."""
+    """Per policy and measure: mean at the horizon with 95% CI, and the paired difference.
+
+    Every format gives each measure's label, unit and better direction. csv and json keep
+    numbers as numbers (shares as fractions); table, markdown and text print shares as
+    percentages and differences as percentage points. text: the plain-language verdict, then
+    a plain table."""
     with reading_results(folder):
         results = load(folder)
         table = comparison(results, None if all_measures else results.key_measures)
         if format is Format.json:
-            print(table.to_json(orient="records", indent=2))
+            print(with_metadata(table, results.measures).to_json(orient="records", indent=2))
         elif format is Format.csv:
-            print(table.to_csv(index=False), end="")
+            print(with_metadata(table, results.measures).to_csv(index=False), end="")
         elif format is Format.markdown:
-            print(table.to_markdown(index=False, floatfmt=".4g"))
+            frame = display_frame(table, results.baseline, results.measures)
+            print(frame.to_markdown(index=False, disable_numparse=True))
+        elif format is Format.text:
+            print(text_report(results, table))
         else:
             print_comparison(table, results.baseline, results.measures)
 
@@ -452,6 +465,89 @@ def report(
     out.print(f"report: {escape(str(written))}", highlight=False)
 
 
+def value_after_run(folder: Path) -> None:
+    """Write the money tables of a finished run (its scenario's money section); a failure to
+    value never loses the run: it is reported, with how to retry."""
+    from orgsim.money import MoneyError, value_folder
+
+    try:
+        value_folder(folder)
+    except (MoneyError, ResultsError, ValueError, KeyError) as exc:
+        if STATE["debug"]:
+            raise
+        err.print(f"[yellow]warning:[/] no business case written ({escape(str(exc))}); "
+                  f"retry with: orgsim value {escape(str(folder))}", highlight=False,
+                  soft_wrap=True)  # fmt: skip
+
+
+@app.command()
+@friendly_errors
+def value(
+    folder: ResultsDir,
+    money_file: Annotated[
+        Path | None,
+        typer.Option("--money", help="YAML file with a money: section (default: the scenario's)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the business case without writing it.")
+    ] = False,
+) -> None:
+    """The business case of stored results: pay bill, replacement, vacancy, ramp-up and
+    development costs, value of output, net value against the baseline and NPV, re-valued
+    with another money section without re-running anything."""
+    from orgsim.money import MoneyError, load_money, value_folder
+
+    try:
+        money = load_money(money_file) if money_file is not None else None
+    except MoneyError as exc:
+        raise ScenarioError(str(exc)) from None
+    with reading_results(folder):
+        valuation = value_folder(folder, money, write=not dry_run)
+    print_business_case(valuation)
+    if not dry_run:
+        out.print(f"written: {escape(str(folder))}/money.parquet, money_summary.parquet, "
+                  "money.json", highlight=False, soft_wrap=True)  # fmt: skip
+
+
+def print_business_case(valuation) -> None:
+    """Per policy: each money measure's mean [95% CI] and paired difference from the
+    baseline, in the currency with thousands separators; then the payback years."""
+    from orgsim.money import format_money, money_measures
+
+    currency = valuation.money.currency
+    meta = money_measures(currency)
+    table = valuation.comparison()
+    baseline, policies = valuation.baseline, valuation.policies
+    grid = Table(title=f"Business case ({currency}): mean per year over the horizon [95% CI]; "
+                 "paired difference from the baseline")  # fmt: skip
+    grid.add_column("measure", overflow="fold")
+    for p in policies:  # amounts fold onto a new line, never cut short
+        grid.add_column(escape(p + (" (baseline)" if p == baseline else "")), justify="right",
+                        overflow="fold")  # fmt: skip
+    for measure, block in table.groupby("measure", sort=False):
+        m = meta[measure]
+        cells = [f"{m.label}\n[dim]{m.unit}, {m.better} is better[/]"]
+        rows = block.set_index("policy")
+        for p in policies:
+            r = rows.loc[p]
+            text = (f"{format_money(r['mean'], currency)} [{format_money(r['ci_low'], currency)}"
+                    f", {format_money(r['ci_high'], currency)}]")  # fmt: skip
+            if p != baseline:
+                text += (f"\n[dim]diff {format_money(r['diff'], currency, sign=True)} "
+                         f"[{format_money(r['diff_ci_low'], currency, sign=True)}, "
+                         f"{format_money(r['diff_ci_high'], currency, sign=True)}][/]")  # fmt: skip
+            cells.append(text)
+        grid.add_row(*cells)
+    payback = valuation.payback()
+    grid.add_row(
+        "Payback year\n[dim]first year the cumulative net value is above 0 in most "
+        "replications[/]",
+        *[("-" if p == baseline else f"year {payback[p]}" if payback[p] else "not within the "
+           "horizon") for p in policies],
+    )  # fmt: skip
+    out.print(grid)
+
+
 @app.command()
 def calibrate(
     replications: Annotated[int, typer.Option(min=2, help="Replications per policy.")] = 10,
@@ -487,14 +583,114 @@ def print_comparison(
     grid = Table(title="Mean at the horizon [95% CI]; paired difference from the baseline")
     grid.add_column("measure")
     for p in policies:
-        grid.add_column(p + (" (baseline)" if p == baseline else ""), justify="right")
+        grid.add_column(escape(p) + (" (baseline)" if p == baseline else ""), justify="right")
     for measure, block in table.groupby("measure", sort=False):
         m = meta.get(measure)
-        cells = [f"{m.label if m else measure}\n[dim]{m.unit if m else ''}[/]"]
+        label, unit, better = describe(measure, m)
+        cells = [f"{escape(label)}\n[dim]{escape(unit)}; {better}[/]"]
         for _, r in block.set_index("policy").loc[policies].reset_index().iterrows():
-            cells.append(cell(r, baseline))
+            cells.append(cell(r, baseline, unit))
         grid.add_row(*cells)
-    out.print(grid)
+    table_console().print(grid)
+
+
+#: Wide enough that a table printed to a pipe or file is never wrapped or truncated.
+PIPE_WIDTH = 10_000
+
+
+def table_console() -> Console:
+    """The console for tables: the terminal's, or an unbounded one when stdout is not a
+    terminal (a pipe or a file), so long labels are neither wrapped nor truncated."""
+    return out if out.is_terminal else Console(width=PIPE_WIDTH)
+
+
+def describe(name: str, m: Measure | None) -> tuple[str, str, str]:
+    """A measure's label, unit and direction in words ('higher is better')."""
+    if m is None:
+        return name, "", "direction unknown"
+    better = f"{m.better} is better" if m.better in ("higher", "lower") else "neither is better"
+    return m.label, m.unit, better
+
+
+def with_metadata(table: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
+    """The comparison with each measure's label, unit and better direction after its name
+    (numbers stay numbers: for csv and json)."""
+    known = table["measure"].map(meta.get)
+    cols = {
+        "label": known.map(lambda m: m.label if m else None).fillna(table["measure"]),
+        "unit": known.map(lambda m: m.unit if m else ""),
+        "better": known.map(lambda m: m.better if m else "neither"),
+    }
+    at = list(table.columns).index("measure") + 1
+    out_table = table.copy()
+    for i, (name, values) in enumerate(cols.items()):
+        out_table.insert(at + i, name, values)
+    return out_table
+
+
+def number(value) -> str:
+    """A swept parameter's value: fixed decimals by magnitude, never scientific notation."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt(value, "")
+
+
+def display_frame(table: pd.DataFrame, baseline: str, meta: dict[str, Measure]) -> pd.DataFrame:
+    """The comparison as text cells: a row per measure (per sweep point) with its label, unit
+    and direction; per policy the mean [95% CI] and, off the baseline, the paired difference."""
+    params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
+    policies = list(dict.fromkeys(table["policy"]))
+    rows = []
+    keys = ["measure", "point"] if params else ["measure"]
+    for _, block in table.groupby(keys, sort=False):
+        measure = block["measure"].iloc[0]
+        label, unit, better = describe(measure, meta.get(measure))
+        row = {"Measure": label, "Unit": unit, "Better": better}
+        row |= {p: number(block[p].iloc[0]) for p in params}
+        by_policy = block.set_index("policy")
+        for p in policies:
+            r = by_policy.loc[p]
+            ci = interval(r["ci_low"], r["ci_high"], unit, False, r["mean"])
+            row[f"{p} mean [95% CI]"] = f"{fmt(r['mean'], unit)} {ci}"
+            if p != baseline:
+                row[f"{p} vs {baseline} [95% CI]"] = diff_text(_Row(r), unit)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if params:  # a measure's points together, measures in their order
+        order = {m: i for i, m in enumerate(dict.fromkeys(table["measure"]))}
+        measure_of = table.drop_duplicates(["measure", "point"])["measure"].reset_index(drop=True)
+        frame = frame.iloc[measure_of.map(order).argsort(kind="stable")].reset_index(drop=True)
+    return frame
+
+
+class _Row:
+    """A comparison row (a Series) read by attribute, as overview.diff_text expects."""
+
+    def __init__(self, row: pd.Series) -> None:
+        self.__dict__.update(row.to_dict())
+
+
+def text_report(results, table: pd.DataFrame) -> str:
+    """``summarize --format text``: the verdict, then the comparison as a plain table."""
+    from tabulate import tabulate
+
+    from orgsim.verdict import from_results
+
+    frame = display_frame(table, results.baseline, results.measures)
+    grid = tabulate(frame, headers="keys", tablefmt="simple", showindex=False,
+                    disable_numparse=True)  # fmt: skip
+    verdict = from_results(results).text()
+    return f"VERDICT\n\n{verdict}\n\nKEY MEASURES\n\n{grid}"
+
+
+def print_verdict(results) -> None:
+    """The plain-language verdict, after the table of ``orgsim run``."""
+    from orgsim.verdict import from_results
+
+    out.print("\n[bold]Verdict[/]")
+    for paragraph in from_results(results).paragraphs():
+        out.print(escape(paragraph), highlight=False, soft_wrap=not out.is_terminal)
+        out.print()
 
 
 def progress_bar() -> Progress:
@@ -506,12 +702,13 @@ def progress_bar() -> Progress:
 COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
 
 
-def cell(row: pd.Series, baseline: str) -> str:
-    """'mean [low, high]' and, off the baseline, the paired difference below it."""
-    text = f"{row['mean']:.3g} [{row['ci_low']:.3g}, {row['ci_high']:.3g}]"
+def cell(row: pd.Series, baseline: str, unit: str = "") -> str:
+    """'mean [low, high]' and, off the baseline, the paired difference below it: shares as
+    percentages and differences as points, other units to three significant figures."""
+    ci = interval(row["ci_low"], row["ci_high"], unit, False, row["mean"])
+    text = f"{fmt(row['mean'], unit)} {ci}"
     if row["policy"] != baseline:
-        diff = f"{row['diff']:+.3g} [{row['diff_ci_low']:+.3g}, {row['diff_ci_high']:+.3g}]"
-        text += f"\n[dim]diff {diff}[/]"
+        text += f"\n[dim]diff {diff_text(_Row(row), unit)}[/]"
     return text
 
 
@@ -524,19 +721,19 @@ def print_sweep(
 ) -> None:
     """One table for a measure: a row per sweep point, a column per policy."""
     meta = (meta or MEASURES).get(measure)
-    title = f"{meta.label} ({meta.unit})" if meta else measure
+    label, unit, better = describe(measure, meta)
+    title = f"{label} ({unit}; {better})" if meta else measure
     policies = list(dict.fromkeys(block["policy"]))
-    grid = Table(title=f"{title}: mean [95% CI] against the swept parameters")
+    grid = Table(title=f"{escape(title)}: mean [95% CI] against the swept parameters")
     short = [p.rpartition(".")[2] for p in params]
     labels = short if len(set(short)) == len(short) else params  # full paths if names clash
     for name in [*labels, *policies]:
         grid.add_column(escape(name), justify="right")
     for _, point in block.groupby("point", sort=True):
         rows = point.set_index("policy").loc[policies].reset_index()
-        values = [rows.iloc[0][p] for p in params]
-        shown = [f"{v:.4g}" if isinstance(v, int | float) else escape(str(v)) for v in values]
-        grid.add_row(*shown, *[cell(r, baseline) for _, r in rows.iterrows()])
-    out.print(grid)
+        shown = [escape(number(rows.iloc[0][p])) for p in params]
+        grid.add_row(*shown, *[cell(r, baseline, unit) for _, r in rows.iterrows()])
+    table_console().print(grid)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,10 +1,11 @@
 """The shareable HTML report of an experiment: one self-contained file that opens offline.
 
-It holds the overview cards, a generated narrative of the main differences with their 95%
-intervals, the key time series, the career flows and the Peter-principle view; a sweep adds the
-key measures against its first swept parameter, a sensitivity analysis its robustness, indices
-and verdict rules. Every figure comes from ``orgsim.figures`` and ``orgsim.figures_sweep`` (the
-dashboard's builders); plotly.js is embedded once.
+It opens with the plain-language verdict (``orgsim.verdict``), then holds the overview cards, a
+generated narrative of the main differences with their 95% intervals, the key time series, the
+career flows and the Peter-principle view; a sweep adds the key measures against its first swept
+parameter, a sensitivity analysis its robustness, indices and verdict rules. Every figure comes
+from ``orgsim.figures`` and ``orgsim.figures_sweep`` (the dashboard's builders); plotly.js is
+embedded once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from orgsim.results import (
     swept_parameters,
     timeseries_bands,
 )
+from orgsim.verdict import from_results
 
 CONFIG = {"displaylogo": False, "responsive": True}
 CSS = """
@@ -50,6 +52,10 @@ h1 { margin: 0 0 4px; font-size: 28px; } h2 { margin: 32px 0 8px; font-size: 21p
 .verdict-worse td:last-child { color: #b8410e; } .verdict-worse .badge { background: #b8410e; }
 .verdict-baseline td:last-child { color: #5f6b7a; font-style: italic; }
 h3 { margin: 20px 0 4px; font-size: 16px; }
+.verdict { background: #fff; border: 1px solid #dde3ea; border-left: 4px solid #0a5fa8;
+  border-radius: 8px; padding: 6px 16px; } .verdict p { margin: 8px 0; }
+.verdict .headline { font-size: 17px; font-weight: 600; } .verdict .how { color: #5f6b7a;
+  font-size: 13px; }
 .rules { background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 10px 12px;
   font-size: 13px; overflow-x: auto; }
 """
@@ -69,6 +75,7 @@ def render(results: Results) -> str:
     colours = figures.policy_colours(results.policies)
     body = [
         header(results),
+        section("The verdict", verdict_html(results, comparison)),
         section("What the experiment found", findings(results, comparison)),
         section("Key measures at the horizon", cards_html(results, comparison, colours)),
         section("Key measures over time", timeseries_html(results, colours)),
@@ -129,6 +136,18 @@ def findings(results: Results, comparison) -> str:
     )
     lis = "".join(f"<li>{escape(p)}</li>" for p in items)
     return f"<ul class='narrative'>{lis}</ul><p class='note'>{escape(note)}</p>"
+
+
+def verdict_html(results: Results, comparison) -> str:
+    """The plain-language verdict: ranking, trade-offs, headcount, robustness (orgsim.verdict)."""
+    v = from_results(results, comparison)
+    paragraphs = v.paragraphs()
+    kinds = ["headline", *[""] * (len(paragraphs) - 1 - len(v.notes)), *["how"] * len(v.notes)]
+    body = "".join(
+        f"<p class='{k}'>{escape(p)}</p>" if k else f"<p>{escape(p)}</p>"
+        for k, p in zip(kinds, paragraphs, strict=True)
+    )
+    return f"<div class='verdict' id='verdict'>{body}</div>"
 
 
 def cards_html(results: Results, comparison, colours: dict[str, str]) -> str:

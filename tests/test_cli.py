@@ -76,14 +76,16 @@ def test_run_then_summarize_in_every_format(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Mean engagement" in result.stdout and "diff" in result.stdout
     js = json.loads(orgsim("summarize", str(out), "--format", "json").stdout)
-    assert set(js[0]) == {"policy", "measure", "mean", "ci_low", "ci_high", "diff",
-                          "diff_ci_low", "diff_ci_high"}  # fmt: skip
+    assert set(js[0]) == {"policy", "measure", "label", "unit", "better", "mean", "ci_low",
+                          "ci_high", "diff", "diff_ci_low", "diff_ci_high"}  # fmt: skip
     assert {r["measure"] for r in js} >= {"engagement", "reluctant_manager_share", "team_output"}
     base = [r for r in js if r["policy"] == "single-ladder"]
     assert all(r["diff"] == 0 or (r["diff"] is None and r["mean"] is None) for r in base)
     csv = orgsim("summarize", str(out), "--format", "csv").stdout
-    assert csv.splitlines()[0] == "policy,measure,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high"
-    assert "| policy" in orgsim("summarize", str(out), "-f", "markdown").stdout
+    assert csv.splitlines()[0] == (
+        "policy,measure,label,unit,better,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high"
+    )
+    assert "| Measure" in orgsim("summarize", str(out), "-f", "markdown").stdout
     table = runner.invoke(app, ["summarize", str(out), "--all"])
     assert table.exit_code == 0 and "Pay bill" in table.output
 

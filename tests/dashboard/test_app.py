@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import ids
+from dashboard import components, ids
 from orgsim.measures import KEY_MEASURES
 from orgsim.results import load
+from orgsim.verdict import from_results
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,12 @@ def test_the_page_loads_an_experiment(start, results_root: Path) -> None:
     assert len(dash.find_elements(".card")) == len(KEY_MEASURES)
     cards = dash.find_element(f"#{ids.OVERVIEW_CARDS}").text
     assert "single-ladder" in cards and "genuine" in cards and "baseline" in cards
+    verdict = dash.find_element(f"#{components.VERDICT_ID}")
+    headline = from_results(load(results_root / "tiny")).headline
+    assert verdict.text.startswith("Verdict\n" + headline)
+    assert cards.startswith(verdict.text), "the verdict is at the top of the overview"
+    first_card = dash.find_element(".card")
+    assert verdict.location["y"] < first_card.location["y"]
     assert "3 replications" in dash.find_element(f"#{ids.EXPERIMENT_INFO}").text
     assert dash.find_element(f"#{ids.EMPTY_STATE}").get_attribute("hidden")
     assert dash.get_logs() == []
