@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dash
 
-from dashboard import callbacks, callbacks_sweep, components, jobs
+from dashboard import callbacks, callbacks_money, callbacks_sweep, components, jobs
 from dashboard.paths import list_experiments
 from dashboard.whatif import Limits
 
@@ -58,6 +58,7 @@ def create_app(
     app.layout = lambda: layout(root, limits)
     callbacks.register(app, root, limits, folder)
     callbacks_sweep.register(app, root)
+    callbacks_money.register(app, root)
     return app
 
 

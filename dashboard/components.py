@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.data import MONEY_SLIDERS
 from dashboard.whatif import LEVERS, Lever, Limits, choices, policy_names, preset
 from orgsim.overview import Card, CardRow
 
@@ -96,6 +97,7 @@ def tabs(has_data: bool, limits: Limits) -> dcc.Tabs:
         (ids.TAB_PROFILES, "Profiles", profiles_tab()),
         (ids.TAB_SWEEP, "Sweep", sweep_tab()),
         (ids.TAB_SENSITIVITY, "Sensitivity", sensitivity_tab()),
+        (ids.TAB_MONEY, "Business case", money_tab()),
         (ids.TAB_WHATIF, "What if…", whatif_tab(limits)),
     ]
     children = [
@@ -241,6 +243,47 @@ def sensitivity_tab() -> html.Div:
          graph(ids.SENSITIVITY_GRAPH), html.H3("When does the verdict flip?"),
          html.P(rules, className="lead"), html.Pre(id=ids.SENSITIVITY_RULES, className="rules"),
          graph(ids.ROBUSTNESS_GRAPH)]
+    )  # fmt: skip
+
+
+def money_tab() -> html.Div:
+    """The business case: the money sliders, a waterfall per policy against the baseline and
+    the cumulative net value over the years (figures drawn by a callback)."""
+    intro = (
+        "What each policy is worth against the baseline, in money: the value of the output "
+        "its people produce, minus what it costs in pay, replacing leavers, vacant positions, "
+        "hires and new managers reaching full productivity, and coaching. Move a slider to "
+        "re-value the stored results with another assumption: nothing is re-run."
+    )
+    sliders = [money_slider(name, *spec) for name, spec in MONEY_SLIDERS.items()]
+    reset = html.Button("Reset to the experiment's assumptions", id=ids.MONEY_RESET,
+                        className="button secondary")  # fmt: skip
+    return html.Div(
+        [html.P(intro, className="lead"),
+         html.Div([*sliders, reset], className="form money-sliders"),
+         html.P(id=ids.MONEY_STATUS, className="status", role="status"),
+         graph(ids.MONEY_WATERFALL), graph(ids.MONEY_NET)]
+    )  # fmt: skip
+
+
+def money_slider(name: str, label: str, unit: str, lo: float, hi: float, step: float) -> html.Div:
+    """One money slider: its label and unit, the slider with its range at both ends, and its
+    current value (written by a callback)."""
+    widget = dcc.Slider(
+        id=ids.money_slider(name),
+        min=lo,
+        max=hi,
+        step=step,
+        value=lo,
+        marks={lo: f"{lo:,g}", hi: f"{hi:,g}"},
+        tooltip={"placement": "bottom"},
+        allow_direct_input=True,
+        updatemode="mouseup",
+    )
+    return html.Div(
+        [html.Label(f"{label} ({unit})", htmlFor=ids.money_slider(name)), widget,
+         html.Small(id=ids.money_value(name), className="money-value")],
+        className="lever",
     )  # fmt: skip
 
 

@@ -14,9 +14,10 @@ import pandas as pd
 
 from dashboard import ids
 from dashboard.paths import resolve_experiment
-from orgsim import figures
+from orgsim import figures, money
 from orgsim.figures_sweep import point_count
 from orgsim.overview import Card, overview_cards
+from orgsim.parameters import Money
 from orgsim.results import (
     MANIFEST,
     Results,
@@ -108,6 +109,76 @@ def _sweep_points(folder: Path, version: int, measure: str) -> pd.DataFrame:
 @lru_cache(maxsize=16)
 def _sensitivity(folder: Path, version: int) -> SensitivityTables | None:
     return _results(folder, version).sensitivity()
+
+
+# --- the business case ------------------------------------------------------------------------
+#: The money sliders: name -> (label, unit, min, max, step). ``fill_cost_scale`` multiplies the
+#: cost of filling a vacancy (every grade's); the others are fields of the money section.
+MONEY_SLIDERS = {
+    "grade1_salary": ("Grade-1 salary", "a year", 10_000, 150_000, 1_000),
+    "on_cost_rate": ("Employer on-costs", "share of salary", 0.0, 1.0, 0.01),
+    "output_value_multiple": ("Output value", "multiple of salary", 0.0, 6.0, 0.1),
+    "fill_cost_scale": ("Cost of filling a vacancy", "x the scenario's", 0.0, 5.0, 0.1),
+    "discount_rate": ("Discount rate", "per year", 0.0, 0.15, 0.005),
+}
+
+
+def slider_values(m: Money) -> dict[str, float]:
+    """The money sliders' values for a money section (the fill cost scale starts at 1)."""
+    salary = m.salary_by_grade[0] if m.salary_by_grade else m.grade1_salary
+    return {"grade1_salary": float(salary), "on_cost_rate": m.on_cost_rate,
+            "output_value_multiple": m.output_value_multiple, "fill_cost_scale": 1.0,
+            "discount_rate": m.discount_rate}  # fmt: skip
+
+
+def money_from_sliders(base: Money, values: dict[str, float]) -> Money:
+    """``base`` with the sliders' values: the grade-1 salary (a salary table is scaled to it),
+    on-cost rate, output value multiple, discount rate, and every fill cost times the scale.
+    A value outside the money section's bounds raises pydantic's ValidationError."""
+    data = base.model_dump()
+    salary, scale = float(values["grade1_salary"]), float(values["fill_cost_scale"])
+    if base.salary_by_grade:
+        ratio = salary / base.salary_by_grade[0]
+        data["salary_by_grade"] = [s * ratio for s in base.salary_by_grade]
+    data["grade1_salary"] = salary
+    for key in ("on_cost_rate", "output_value_multiple", "discount_rate"):
+        data[key] = float(values[key])
+    data["vacancy_fill_cost"] = base.vacancy_fill_cost * scale
+    if base.vacancy_fill_cost_by_grade:
+        data["vacancy_fill_cost_by_grade"] = [c * scale for c in base.vacancy_fill_cost_by_grade]
+    return Money.model_validate(data)
+
+
+def _money_version(folder: Path) -> int:
+    """The stored money tables' version (``orgsim value`` rewrites them without the manifest)."""
+    path = folder / money.MONEY_SETTINGS
+    return path.stat().st_mtime_ns if path.is_file() else 0
+
+
+@lru_cache(maxsize=16)
+def _stored_valuation(folder: Path, version: int, money_version: int) -> money.Valuation | None:
+    return money.read_valuation(_results(folder, version))
+
+
+@lru_cache(maxsize=8)
+def _money_inputs(folder: Path, version: int) -> tuple:
+    """What re-valuing needs, read once: the structure, events and timeseries tables, each
+    policy's pay, the step in months and whether events were kept."""
+    r = _results(folder, version)
+    scenario = r.manifest["scenario"]
+    tables = tuple(_table(folder, version, t) for t in ("structure", "events", "timeseries"))
+    kept = scenario.get("run", {}).get("events", "all") != "none"
+    return *tables, money.policy_pay(r.manifest), int(scenario.get("step_months", 1)), kept
+
+
+@lru_cache(maxsize=32)
+def _valuation(folder: Path, version: int, money_json: str) -> money.Valuation:
+    m = Money.model_validate_json(money_json)
+    structure, events, timeseries, pays, step, kept = _money_inputs(folder, version)
+    r = _results(folder, version)
+    yearly, summary = money.value_tables(m, structure, events, timeseries, pays, r.baseline,
+                                         step, kept)  # fmt: skip
+    return money.Valuation(m, yearly, summary, r.baseline, r.policies)
 
 
 class Experiment:
@@ -202,6 +273,25 @@ class Experiment:
         runs = self.run["replications"] * self.points
         return figures.flow_links(self.table("events"), policy, self.run["years"], runs)
 
+    def stored_valuation(self) -> money.Valuation | None:
+        """The money tables stored in the folder (``orgsim run`` or ``orgsim value``), else None."""
+        return _stored_valuation(self.folder, self.version, _money_version(self.folder))
+
+    def base_money(self) -> Money:
+        """The money section the stored tables were made with, else the scenario's."""
+        stored = self.stored_valuation()
+        return stored.money if stored is not None else money.scenario_money(self.results.manifest)
+
+    def valuation(self, m: Money | None = None) -> money.Valuation:
+        """The money tables valued with ``m`` (default: base_money()): the stored ones when
+        they were made with it, else the stored results re-valued (tables read once; each
+        money section's valuation cached). No simulation runs."""
+        m = m if m is not None else self.base_money()
+        stored = self.stored_valuation()
+        if stored is not None and stored.money == m:
+            return stored
+        return _valuation(self.folder, self.version, m.model_dump_json())
+
     def view_data(self, tab: str, measure: str, year: float | None) -> tuple[pd.DataFrame, str]:
         """The data behind a tab as a table, and a short name for its file."""
         if tab == ids.TAB_TIMESERIES and measure in self.results.measures:
@@ -217,6 +307,8 @@ class Experiment:
         if tab == ids.TAB_SWEEP and self.swept:
             r = self.results
             return compare_points(self.table("summary"), r.baseline, r.policies), "sweep-points"
+        if tab == ids.TAB_MONEY:
+            return self.valuation().yearly, "business-case-per-year"
         if tab == ids.TAB_SENSITIVITY and (sens := self.sensitivity()) is not None:
             return sens.indices, "sensitivity-indices"
         meta = self.results.measures

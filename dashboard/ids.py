@@ -18,6 +18,7 @@ TAB_PETER = "tab-peter"
 TAB_SWEEP = "tab-sweep"  # shown only for sweeps
 TAB_SENSITIVITY = "tab-sensitivity"  # shown only for sensitivity analyses
 TAB_PROFILES = "tab-profiles"  # shown only for experiments with measures by category
+TAB_MONEY = "tab-money"  # the business case
 TAB_WHATIF = "tab-whatif"
 
 # views
@@ -35,6 +36,23 @@ PETER_GRAPH = "peter-graph"
 # profiles of measures by category
 PROFILE_MEASURE = "profile-measure-picker"
 PROFILE_GRAPH = "profile-graph"
+
+# the business case
+MONEY_WATERFALL = "money-waterfall"
+MONEY_NET = "money-net-value"
+MONEY_STATUS = "money-status"  # what the figures are valued with, or that there is no money
+MONEY_RESET = "money-reset"
+
+
+def money_slider(name: str) -> str:
+    """The id of one money slider (``name``: a key of data.MONEY_SLIDERS)."""
+    return f"money-{name.replace('_', '-')}"
+
+
+def money_value(name: str) -> str:
+    """The id of the text showing one money slider's value."""
+    return f"money-{name.replace('_', '-')}-value"
+
 
 # sweep and sensitivity views
 SWEEP_MEASURE = "sweep-measure-picker"

@@ -345,3 +345,125 @@ def _label_correlations(fig: go.Figure, comparison: pd.DataFrame) -> None:
             r = rows.loc[ann.text]
             ci = interval(r["ci_low"], r["ci_high"], "correlation", False, r["mean"])
             ann.text = f"{ann.text}<br><sup>r = {fmt(r['mean'], 'correlation')} {ci}</sup>"
+
+
+# --- the business case ------------------------------------------------------------------------
+#: The waterfall's steps: money measure, label, sign (+1: the gain adds, -1: a cost subtracts).
+WATERFALL_STEPS = (
+    ("output_value", "Output value gain", 1),
+    ("pay_bill", "Pay bill", -1),
+    ("replacement_cost", "Replacement", -1),
+    ("vacancy_cost", "Vacancies", -1),
+    ("ramp_up_cost", "Ramp-up", -1),
+    ("development_cost", "Development", -1),
+)
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥"}
+
+
+def _money_format(currency: str) -> str:
+    """A d3 format prefix for amounts in ``currency`` (symbol, thousands separators)."""
+    return CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+
+
+def waterfall_steps(summary: pd.DataFrame, baseline: str, policy: str) -> pd.DataFrame:
+    """Per step of the waterfall (label, amount): each flow's difference from the baseline
+    (mean over the paired runs, per year over the horizon; costs negative), then the net
+    value per year. ``summary``: the money summary table (policy, replication, measure,
+    value, and the sweep point's columns if any)."""
+    pair = [c for c in summary.columns if c not in ("policy", "measure", "value")]
+    wide = summary.pivot_table(index=[*pair, "measure"], columns="policy", values="value",
+                               dropna=False, observed=True)  # fmt: skip
+    diff = (wide[policy] - wide[baseline]).groupby(level="measure").mean()
+    rows = [(label, sign * float(diff.get(m, float("nan")))) for m, label, sign in WATERFALL_STEPS]
+    net = summary[(summary["policy"] == policy) & (summary["measure"] == "net_value")]["value"]
+    rows.append(("Net value per year", float(net.mean())))
+    return pd.DataFrame(rows, columns=["step", "amount"])
+
+
+def waterfall_figure(
+    summary: pd.DataFrame, baseline: str, colours: dict[str, str], currency: str = "GBP"
+) -> go.Figure:
+    """Where the money comes and goes, per compared policy against the baseline: the output
+    value gain, minus each cost's difference, ending in the net value per year (mean over
+    replications). The last bar is the net value, the sum of the steps before it."""
+    others = [p for p in colours if p != baseline and p in set(summary["policy"])]
+    fig = make_subplots(rows=1, cols=max(len(others), 1), shared_yaxes=True,
+                        subplot_titles=[f"{p} vs {baseline}" for p in others] or None,
+                        horizontal_spacing=0.04)  # fmt: skip
+    symbol = _money_format(currency)
+    for i, policy in enumerate(others, start=1):
+        steps = waterfall_steps(summary, baseline, policy)
+        n = len(steps)
+        fig.add_trace(
+            go.Waterfall(
+                x=steps["step"],
+                y=steps["amount"],
+                measure=["relative"] * (n - 1) + ["total"],
+                name=policy,
+                text=[_signed(v, symbol) for v in steps["amount"]],
+                textposition="outside",
+                cliponaxis=False,
+                connector=dict(line=dict(color="#999", width=1)),
+                increasing=dict(marker_color="#009E73"),
+                decreasing=dict(marker_color="#D55E00"),
+                totals=dict(marker_color=colours[policy]),
+                hovertemplate=hover(policy, f"%{{x}}: {symbol}%{{y:,.0f}} a year"),
+                showlegend=False,
+            ),
+            row=1,
+            col=i,
+        )
+    fig.update_yaxes(tickprefix=symbol, tickformat=",.0f", separatethousands=True)
+    fig.update_yaxes(title_text=f"Difference from {baseline} ({currency} a year)", col=1)
+    sub = ("Green adds to the policy's net value, red takes from it; mean over replications, "
+           "per year over the horizon.")  # fmt: skip
+    return style(fig, "Business case: where the money comes and goes", sub, height=500)
+
+
+def _signed(value: float, symbol: str) -> str:
+    if value != value:  # NaN
+        return "n/a"
+    sign = "-" if round(value) < 0 else "+"
+    return f"{sign}{symbol}{abs(value):,.0f}"
+
+
+def cumulative_net_value(yearly: pd.DataFrame) -> pd.DataFrame:
+    """Per policy and year: the cumulative net value against the baseline, mean over runs
+    with its 95% band. ``yearly``: the money table (policy, replication, year, measure,
+    value, and the sweep point's columns if any)."""
+    net = yearly[yearly["measure"] == "net_value"]
+    run = [c for c in net.columns if c not in ("year", "measure", "value")]
+    net = net.sort_values([*run, "year"], kind="stable")
+    cumulative = net.assign(value=net.groupby(run, sort=False, observed=True)["value"].cumsum())
+    grouped = cumulative.groupby(["policy", "year"], sort=False, observed=True)["value"]
+    out = grouped.apply(lambda s: pd.Series(mean_ci(s.to_numpy()), index=["mean", "low", "high"]))
+    return out.unstack().reset_index()
+
+
+def net_value_figure(
+    yearly: pd.DataFrame, baseline: str, colours: dict[str, str], currency: str = "GBP"
+) -> go.Figure:
+    """Cumulative net value against the baseline over the years, one line per compared
+    policy (mean over replications) with its 95% band; above zero the policy has paid back."""
+    bands = cumulative_net_value(yearly)
+    symbol = _money_format(currency)
+    fig = go.Figure()
+    for policy, colour in colours.items():
+        if policy == baseline:
+            continue
+        b = bands[bands["policy"] == policy].sort_values("year").dropna(subset=["mean"])
+        edge = dict(x=b["year"], mode="lines", line_width=0, legendgroup=policy,
+                    showlegend=False, hoverinfo="skip")  # fmt: skip
+        fig.add_scatter(y=b["high"].fillna(b["mean"]), **edge)
+        fig.add_scatter(y=b["low"].fillna(b["mean"]), fill="tonexty",
+                        fillcolor=rgba(colour, 0.18), **edge)  # fmt: skip
+        tip = hover(policy, f"year %{{x}}: {symbol}%{{y:,.0f}}")
+        fig.add_scatter(x=b["year"], y=b["mean"], mode="lines+markers", name=policy,
+                        legendgroup=policy, line=dict(color=colour, width=2.5),
+                        hovertemplate=tip)  # fmt: skip
+    fig.add_hline(y=0, line=dict(color="#666", width=1, dash="dot"))
+    fig.update_xaxes(title_text="Year", dtick=1)
+    fig.update_yaxes(title_text=f"Cumulative net value vs {baseline} ({currency})",
+                     tickprefix=symbol, tickformat=",.0f")  # fmt: skip
+    sub = "Line: mean over replications. Shaded: 95% interval. Above zero: paid back."
+    return style(fig, "Cumulative net value against the baseline", sub)
