@@ -9,9 +9,8 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -26,21 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from orgsim.experiment import RunError
-from orgsim.extensions import resolve_extensions, scenario_imports
-from orgsim.measures import MEASURES, Measure
-from orgsim.overview import diff_text, fmt, interval
 from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
-from orgsim.results import (
-    MANIFEST,
-    ResultsError,
-    compare_points,
-    finished_runs,
-    load,
-    read_manifest,
-    swept_parameters,
-)
-from orgsim.rules.resolve import RuleReferenceError
 from orgsim.scenario import (
     RunSettings,
     Scenario,
@@ -51,6 +36,15 @@ from orgsim.scenario import (
     load_scenario,
 )
 
+# Mesa, pandas, scipy, plotly and dash (and the orgsim modules importing them: extensions,
+# measures, overview, results, experiment, money, orgsim.rules, ...) are imported by the
+# commands that use them, so `orgsim --help` and `policies` start at once and `validate` imports
+# only what loading a scenario needs (tests/test_startup.py).
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from orgsim.measures import Measure
+
 app = typer.Typer(
     help="orgsim: compare promotion policies on a simulated organisation.",
     no_args_is_help=True,
@@ -58,15 +52,28 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-USER_ERRORS = (
-    ScenarioError,
-    ResultsError,
-    UnknownPolicyError,
-    ValidationError,
-    RuleReferenceError,
-    RunError,
+#: Errors of bad input or a failed run: a one-paragraph message, not a traceback. The errors of
+#: orgsim.results, orgsim.rules.resolve and orgsim.experiment are looked up only once those
+#: modules are imported (until then none can have been raised), so catching them imports none.
+USER_ERRORS = (ScenarioError, UnknownPolicyError, ValidationError)
+LAZY_USER_ERRORS = (
+    ("orgsim.results", "ResultsError"),
+    ("orgsim.rules.resolve", "RuleReferenceError"),
+    ("orgsim.experiment", "RunError"),
 )
 STATE: dict = {"debug": False, "folder": None}
+
+
+def loaded_error(module: str, name: str) -> type[Exception] | None:
+    """The exception class ``module.name`` if ``module`` is already imported, else None."""
+    return getattr(sys.modules.get(module), name, None)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """USER_ERRORS and those of LAZY_USER_ERRORS whose module is imported."""
+    lazy = (loaded_error(module, name) for module, name in LAZY_USER_ERRORS)
+    return USER_ERRORS + tuple(e for e in lazy if e is not None)
+
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 ResultsDir = Annotated[Path, typer.Argument(help="Results folder of an orgsim run.")]
@@ -90,14 +97,16 @@ def friendly_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             if STATE["debug"]:
                 raise
             text = (
                 describe_errors(exc, None, "options") if isinstance(exc, ValidationError) else exc
             )
             err.print(f"[bold red]error:[/] {escape(str(text))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1 if isinstance(exc, RunError) else 2) from None  # failure vs input
+            run_error = loaded_error("orgsim.experiment", "RunError")
+            failed = run_error is not None and isinstance(exc, run_error)
+            raise typer.Exit(1 if failed else 2) from None  # failure vs input
         except OSError as exc:  # a read-only folder, a full disk: a failure, not a bug
             if STATE["debug"]:
                 raise
@@ -117,6 +126,8 @@ def friendly_errors(command: Callable) -> Callable:
 
 def interrupted_message(folder: Path | None) -> str:
     """After Ctrl-C: suggest --resume only when some runs finished."""
+    from orgsim.results import ResultsError, finished_runs, read_manifest
+
     if folder is None or not folder.is_dir():
         return "interrupted: nothing was written"
     done = len(finished_runs(folder))
@@ -133,9 +144,11 @@ def interrupted_message(folder: Path | None) -> str:
 @contextlib.contextmanager
 def reading_results(folder: Path) -> Iterator[None]:
     """A manifest or table with wrong types becomes one 'corrupt results folder' message."""
+    from orgsim.results import MANIFEST, ResultsError
+
     try:
         yield
-    except USER_ERRORS:
+    except user_errors():
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         if STATE["debug"]:
@@ -162,6 +175,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     Runs no code a scenario names: rule, measure and stop references are checked on disk
     (the file exists and defines the name; the module can be found), and the files and
     modules a run would import are listed. Prints an estimate of the run's cost."""
+    from orgsim.extensions import resolve_extensions, scenario_imports
+    from orgsim.rules.resolve import RuleReferenceError
+
     failed = 0
     for path in files:
         try:
@@ -220,6 +236,8 @@ Yes = Annotated[
 
 def check_resume_force(resume: bool, force: bool) -> None:
     """--resume keeps a folder's runs, --force replaces them: never both."""
+    from orgsim.results import ResultsError
+
     if resume and force:
         raise ResultsError(
             "--resume and --force together: choose one (--resume completes the folder, "
@@ -229,6 +247,8 @@ def check_resume_force(resume: bool, force: bool) -> None:
 
 def check_existing(folder: Path, resume: bool, force: bool) -> None:
     """A complete results folder is not 'resumed' by accident, nor suggested --resume."""
+    from orgsim.results import MANIFEST, ResultsError, read_manifest
+
     if resume or force or not (folder / MANIFEST).is_file():
         return
     status = None
@@ -243,6 +263,8 @@ def check_existing(folder: Path, resume: bool, force: bool) -> None:
 def announce(scenario: Scenario, yes: bool) -> None:
     """Before a run: the files and modules it imports, and its estimated cost (stderr);
     refuse a run beyond the size limits without --yes."""
+    from orgsim.extensions import scenario_imports
+
     for item in scenario_imports(scenario):
         err.print(f"imports (runs the code of) {escape(item)}", highlight=False, soft_wrap=True)
     estimate = estimate_run(scenario)
@@ -321,6 +343,8 @@ def summarize(
     numbers as numbers (shares as fractions); table, markdown and text print shares as
     percentages and differences as percentage points. text: the plain-language verdict, then
     a plain table."""
+    from orgsim.results import load
+
     with reading_results(folder):
         results = load(folder)
         table = comparison(results, None if all_measures else results.key_measures)
@@ -367,6 +391,7 @@ def sensitivity(
 ) -> None:
     """How robust is a policy's advantage? Sensitivity indices over the scenario's
     uncertainties, the share of worlds where the policy wins, and what flips the verdict."""
+    from orgsim.extensions import scenario_imports
     from orgsim.sensitivity import run_sensitivity
 
     check_resume_force(resume, force)
@@ -449,19 +474,43 @@ def dashboard(
     serve(results_root, host=host, port=port, debug=debug, **limits)  # not STATE["debug"]
 
 
+class ReportFormat(StrEnum):
+    """Formats of ``report``."""
+
+    html = "html"
+    pptx = "pptx"
+    pdf = "pdf"
+
+
 @app.command()
 @friendly_errors
 def report(
     folder: ResultsDir,
-    out_file: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
-        "report.html"
-    ),
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: report.FORMAT).")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="html (self-contained, opens offline), pptx or pdf."),
+    ] = ReportFormat.html,
 ) -> None:
-    """Write a self-contained HTML report of a results folder (opens offline)."""
-    from orgsim.report import write_report
-
+    """Write a report of a results folder: an HTML page, a slide deck or a PDF."""
+    out_file = out_file or Path(f"report.{fmt.value}")
     with reading_results(folder):
-        written = write_report(folder, out_file)
+        if fmt is ReportFormat.html:
+            from orgsim.report import write_report
+
+            written = write_report(folder, out_file)
+        else:
+            from orgsim.results import load
+            from orgsim.slides import SlidesError, write_pdf, write_pptx
+
+            write = write_pptx if fmt is ReportFormat.pptx else write_pdf
+            try:
+                written = write(load(folder), out_file)
+            except SlidesError as exc:  # no Chromium, or it failed: a failure, not bad input
+                err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(1) from None
     out.print(f"report: {escape(str(written))}", highlight=False)
 
 
@@ -469,6 +518,7 @@ def value_after_run(folder: Path) -> None:
     """Write the money tables of a finished run (its scenario's money section); a failure to
     value never loses the run: it is reported, with how to retry."""
     from orgsim.money import MoneyError, value_folder
+    from orgsim.results import ResultsError
 
     try:
         value_folder(folder)
@@ -561,6 +611,8 @@ def calibrate(
 def comparison(results, measures: tuple[str, ...] | None = ()) -> pd.DataFrame:
     """The comparison table of a results folder, for the chosen measures (default: the key
     measures; None: all)."""
+    from orgsim.results import compare_points
+
     measures = results.key_measures if measures == () else measures
     summary = results.table("summary")
     if measures is not None:
@@ -573,6 +625,9 @@ def print_comparison(
 ) -> None:
     """Render the comparison as rich tables: one row per measure (per sweep point), one
     column per policy."""
+    from orgsim.measures import MEASURES
+    from orgsim.results import swept_parameters
+
     params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
     if params:
         for measure, block in table.groupby("measure", sort=False):
@@ -630,6 +685,8 @@ def with_metadata(table: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame
 
 def number(value) -> str:
     """A swept parameter's value: fixed decimals by magnitude, never scientific notation."""
+    from orgsim.overview import fmt
+
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     return fmt(value, "")
@@ -638,6 +695,11 @@ def number(value) -> str:
 def display_frame(table: pd.DataFrame, baseline: str, meta: dict[str, Measure]) -> pd.DataFrame:
     """The comparison as text cells: a row per measure (per sweep point) with its label, unit
     and direction; per policy the mean [95% CI] and, off the baseline, the paired difference."""
+    import pandas as pd
+
+    from orgsim.overview import diff_text, fmt, interval
+    from orgsim.results import swept_parameters
+
     params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
     policies = list(dict.fromkeys(table["policy"]))
     rows = []
@@ -705,6 +767,8 @@ COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_
 def cell(row: pd.Series, baseline: str, unit: str = "") -> str:
     """'mean [low, high]' and, off the baseline, the paired difference below it: shares as
     percentages and differences as points, other units to three significant figures."""
+    from orgsim.overview import diff_text, fmt, interval
+
     ci = interval(row["ci_low"], row["ci_high"], unit, False, row["mean"])
     text = f"{fmt(row['mean'], unit)} {ci}"
     if row["policy"] != baseline:
@@ -720,6 +784,8 @@ def print_sweep(
     meta: dict[str, Measure] | None = None,
 ) -> None:
     """One table for a measure: a row per sweep point, a column per policy."""
+    from orgsim.measures import MEASURES
+
     meta = (meta or MEASURES).get(measure)
     label, unit, better = describe(measure, meta)
     title = f"{label} ({unit}; {better})" if meta else measure

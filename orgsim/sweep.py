@@ -14,9 +14,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import Field, model_validator
-from scipy.stats import qmc
 
 from orgsim.parameters import ModelParams, Section
 
@@ -67,6 +65,8 @@ class SweepParameter(Section):
         """The grid values of this parameter."""
         if self.values is not None:
             return list(self.values)
+        import numpy as np  # not at import: `orgsim --help` starts faster
+
         return [self._cast(v) for v in np.linspace(self.low, self.high, self.steps)]
 
     def scale(self, u: float) -> Value:
@@ -136,6 +136,9 @@ class Sweep(Section):
         if self.method == "grid":
             combos = itertools.product(*(s.grid() for s in specs))
             return [dict(zip(names, c, strict=True)) for c in combos]
+        import numpy as np
+        from scipy.stats import qmc  # scipy only when a Latin hypercube is drawn
+
         unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(
             self.samples
         )

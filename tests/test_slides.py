@@ -189,3 +189,19 @@ def test_no_chromium_is_a_clear_error(monkeypatch) -> None:
     monkeypatch.setattr(slides.shutil, "which", lambda name: None)
     with pytest.raises(slides.SlidesError, match="no Chromium"):
         slides.chromium()
+
+
+def test_orgsim_report_writes_each_format(folders, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orgsim.cli import app
+
+    runner = CliRunner()
+    for kind, magic in (("pptx", b"PK"), ("pdf", b"%PDF-"), ("html", b"<!DOCTYPE html>")):
+        out = tmp_path / f"deck.{kind}"
+        args = ["report", str(folders[0]), "--format", kind, "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+    bad = runner.invoke(app, ["report", str(folders[0]), "--format", "docx"])
+    assert bad.exit_code == 2 and "docx" in bad.output
