@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from scipy import stats
+from scipy.special import stdtrit  # the t quantile, without importing scipy.stats (slow)
 
 from orgsim.measures import KEY_MEASURES, MEASURES, Measure, split_name
 
@@ -404,7 +404,7 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     m = float(v.mean())
     if v.size == 1:
         return (m, np.nan, np.nan)
-    half = stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size)
+    half = stdtrit(v.size - 1, 0.5 + level / 2) * v.std(ddof=1) / np.sqrt(v.size)
     return (m, m - half, m + half)
 
 
