@@ -110,11 +110,13 @@ def skill_percentile(skill: np.ndarray, active: np.ndarray, bins: int = 1000) ->
     return below[idx] / max(int(active.sum()), 1)
 
 
-def team_output_by_member(model: OrgModel) -> np.ndarray:
-    """Output of each practitioner row: expertise (0.5 + 0.5 e) (0.5 + q_manager); 0 otherwise."""
+def team_output_by_member(model: OrgModel, expertise: np.ndarray | None = None) -> np.ndarray:
+    """Output of each practitioner row: expertise (0.5 + 0.5 e) (0.5 + q_manager); 0 otherwise.
+    ``expertise``: ``model.expertise()`` when the caller has it already."""
     p = model.people
     practises = (p.role >= 0) & (p.role != MANAGER)
-    out = model.expertise() * (0.5 + 0.5 * p.engagement) * (0.5 + model.manager_q())
+    expertise = model.expertise() if expertise is None else expertise
+    out = expertise * (0.5 + 0.5 * p.engagement) * (0.5 + model.manager_q())
     return np.where(practises, out, 0.0)
 
 
@@ -167,8 +169,12 @@ class Snapshot:
         return 12 / self.model.step_months
 
     @cached_property
+    def expertise(self) -> np.ndarray:
+        return self.model.expertise()
+
+    @cached_property
     def output(self) -> np.ndarray:
-        return team_output_by_member(self.model)
+        return team_output_by_member(self.model, self.expertise)
 
     @cached_property
     def practitioner_positions(self) -> int:
@@ -301,7 +307,7 @@ def _manager_quality(model: OrgModel) -> float:
 def _technical_capability(model: OrgModel) -> float:
     p = model.people
     practises = (p.role >= 0) & (p.role != MANAGER)
-    return float(model.expertise()[practises].sum() / _now(model).practitioner_positions)
+    return float(_now(model).expertise[practises].sum() / _now(model).practitioner_positions)
 
 
 def _pay_bill(model: OrgModel) -> float:

@@ -219,10 +219,13 @@ class OrgModel(mesa.Model):
         q[(boss < 0) | np.isnan(q)] = 0.5
         return q
 
-    def expertise(self) -> np.ndarray:
-        """Effective expertise: skill x (1 - w + w x firm-specific expertise)."""
+    def expertise(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Effective expertise: skill x (1 - w + w x firm-specific expertise), of every row
+        or of ``rows`` only."""
         w, p = self.params.growth.firm_weight, self.people
-        return p.skill * (1 - w + w * p.firm_expertise)
+        if rows is None:
+            return p.skill * (1 - w + w * p.firm_expertise)
+        return p.skill[rows] * (1 - w + w * p.firm_expertise[rows])
 
     def add_attribute(
         self,
@@ -272,7 +275,7 @@ class OrgModel(mesa.Model):
             exits = [k for k, v in EVENT_KINDS.items() if v.exit]
             raise ValueError(f"{kind!r} is not an exit kind; exit kinds: {', '.join(exits)}")
         rows = self.people.row_of(ids)
-        extra = {"expertise": self.expertise()[rows]}
+        extra = {"expertise": self.expertise(rows)}
         if EVENT_KINDS[kind].voluntary:  # for regretted turnover: leavers in the top quartile
             skill = self.people.skill[self.people.active]
             k = int(0.75 * len(skill))

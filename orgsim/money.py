@@ -158,17 +158,22 @@ def policy_pay(manifest: dict[str, Any]) -> dict[str, PolicyPay]:
     return out
 
 
+def _per_grade(table: list[float], grades: np.ndarray, field: str, what: str) -> np.ndarray:
+    """A money list given one entry per grade, looked up at ``grades`` (1-based)."""
+    values = np.asarray(table, dtype=float)
+    if grades.size and grades.max() > values.size:
+        raise MoneyError(
+            f"money.{field}: {values.size} {what} given, but the organisation has grade "
+            f"{int(grades.max())}; give one per grade"
+        )
+    return values[grades - 1]
+
+
 def grade_salary(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
     """Yearly salary of each grade (1-based) on the manager/IC scale."""
     grades = np.asarray(grades, dtype=np.int64)
     if money.salary_by_grade is not None:
-        table = np.asarray(money.salary_by_grade, dtype=float)
-        if grades.size and grades.max() > table.size:
-            raise MoneyError(
-                f"money.salary_by_grade: {table.size} salaries given, but the organisation has "
-                f"grade {int(grades.max())}; give one per grade"
-            )
-        return table[grades - 1]
+        return _per_grade(money.salary_by_grade, grades, "salary_by_grade", "salaries")
     step = money.grade_multiplier if money.grade_multiplier is not None else pay.pay_step
     return money.grade1_salary * step ** (grades - 1.0)
 
@@ -178,13 +183,8 @@ def fill_cost(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
     the grade's salary relative to grade 1."""
     grades = np.asarray(grades, dtype=np.int64)
     if money.vacancy_fill_cost_by_grade is not None:
-        table = np.asarray(money.vacancy_fill_cost_by_grade, dtype=float)
-        if grades.size and grades.max() > table.size:
-            raise MoneyError(
-                f"money.vacancy_fill_cost_by_grade: {table.size} costs given, but the "
-                f"organisation has grade {int(grades.max())}; give one per grade"
-            )
-        return table[grades - 1]
+        table = money.vacancy_fill_cost_by_grade
+        return _per_grade(table, grades, "vacancy_fill_cost_by_grade", "costs")
     base = grade_salary(money, pay, np.array([1]))[0]
     return money.vacancy_fill_cost * grade_salary(money, pay, grades) / base
 

@@ -36,8 +36,8 @@ class Hiring(Phase):
         """Vacant positions whose kind is due to be filled this step."""
         filling, role = model.components["filling"], model.hierarchy.role
         vacant = np.flatnonzero(model.holder < 0)
-        due = {r: filling.due(model, r) for r in np.unique(role[vacant]).tolist()}
-        return vacant[[due[r] for r in role[vacant].tolist()]] if vacant.size else vacant
+        due = [r for r in np.unique(role[vacant]).tolist() if filling.due(model, r)]
+        return vacant[np.isin(role[vacant], due)]
 
     def hire_into(self, model: OrgModel, positions: np.ndarray) -> None:
         """Draw and hire one person for each of ``positions``."""

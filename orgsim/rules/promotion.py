@@ -123,7 +123,7 @@ class Draws(Mapping):
         uid = people.uid
         stale = np.flatnonzero(uid != self._seen)
         if stale.size:
-            expertise = self._model.expertise()[stale]
+            expertise = self._model.expertise(stale)
             self._cache["performance"][stale] = (
                 expertise + self._params.performance_noise * self._noise[stale]
             )
