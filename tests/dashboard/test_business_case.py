@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser_text import texts
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
@@ -148,17 +149,17 @@ def test_the_business_case_tab_redraws_when_a_slider_moves(start, money_root: Pa
     dash.wait_for_contains_text(value, "2 multiple of salary (range 0 to 6)", timeout=10)
     bars = f"#{ids.MONEY_WATERFALL} .waterfalllayer .bartext"
     dash.wait_for_element(bars, timeout=10)
-    before = [e.text for e in dash.find_elements(bars)]
+    before = texts(dash, bars)
     assert len(before) == 7 and before[-1]
     handle = dash.find_element(f"#{ids.money_slider('output_value_multiple')} [role=slider]")
     moved = time.monotonic()
     handle.send_keys(Keys.END)
     end = moved + 10
-    while [e.text for e in dash.find_elements(bars)] == before and time.monotonic() < end:
+    while texts(dash, bars) == before and time.monotonic() < end:
         time.sleep(0.02)
     round_trip = time.monotonic() - moved
     print(f"slider round trip (browser, redrawn): {round_trip:.2f} s")
-    after = [e.text for e in dash.find_elements(bars)]
+    after = texts(dash, bars)
     dash.wait_for_contains_text(value, "6 multiple of salary", timeout=10)
     dash.wait_for_contains_text(f"#{ids.MONEY_STATUS}", "Re-valued", timeout=10)
     assert after != before and after[1] == before[1], "output gain moves, the pay bill does not"

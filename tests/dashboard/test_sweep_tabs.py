@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_text import wait_for_text_among
 
 from dashboard import ids
 from dashboard.callbacks import describe
@@ -30,11 +31,6 @@ def pick_experiment(dash: Any, name: str) -> None:
     dash.wait_for_contains_text(f"#{ids.EXPERIMENT_INFO}", "over", timeout=10)
 
 
-def annotations(dash: Any, graph: str) -> str:
-    """The text of a graph's annotations (a sweep figure's axis titles are annotations)."""
-    return " | ".join(a.text for a in dash.find_elements(f"#{graph} .annotation-text"))
-
-
 @pytest.mark.browser
 def test_the_sweep_tab_draws_and_switching_parameter_redraws(start, sweeps_root: Path) -> None:
     dash = start(sweeps_root)
@@ -45,11 +41,12 @@ def test_the_sweep_tab_draws_and_switching_parameter_redraws(start, sweeps_root:
     open_tab(dash, ids.TAB_SWEEP, ids.SWEEP_GRAPH)
     title = f"#{ids.SWEEP_GRAPH} .gtitle"
     dash.wait_for_contains_text(title, "Mean engagement by specialist pay ratio", timeout=10)
-    assert "Specialist pay ratio (ratio)" in annotations(dash, ids.SWEEP_GRAPH)
+    axes = f"#{ids.SWEEP_GRAPH} .annotation-text"  # a sweep figure's axis titles
+    wait_for_text_among(dash, axes, "Specialist pay ratio (ratio)")
     assert len(dash.find_elements(f"#{ids.SWEEP_GRAPH} .legendtext")) == 2
     dash.select_dcc_dropdown(f"#{ids.SWEEP_PARAMETER}", value="Specialist stigma (0..1)")
     dash.wait_for_contains_text(title, "Mean engagement by specialist stigma", timeout=10)
-    assert "Specialist stigma (0..1)" in annotations(dash, ids.SWEEP_GRAPH)
+    wait_for_text_among(dash, axes, "Specialist stigma (0..1)")
     dash.select_dcc_dropdown(f"#{ids.SWEEP_MEASURE}", value="Voluntary turnover")
     dash.wait_for_contains_text(title, "Voluntary turnover by specialist stigma", timeout=10)
     assert dash.get_logs() == []
