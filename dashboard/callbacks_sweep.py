@@ -3,6 +3,7 @@ category), Sweep and Sensitivity."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,15 @@ from dashboard.components import HIDDEN
 from dashboard.data import Experiment
 from orgsim import figures, figures_sweep
 from orgsim.overview import rules_text
+
+
+def outcome_options(exp: Experiment, present: Iterable[str]) -> list[dict[str, str]]:
+    """Picker options for the outcomes in ``present`` (people and money measures): the key
+    ones first."""
+    meta, present = exp.results.outcome_measures, set(present)
+    names = [m for m in dict.fromkeys([*exp.results.key_outcomes, *meta]) if m in present]
+    return [{"label": meta[m].label, "value": m} for m in names]
+
 
 OPTIONAL_TABS = (ids.TAB_PROFILES, ids.TAB_SWEEP, ids.TAB_SENSITIVITY)
 
@@ -102,7 +112,7 @@ def register_sweep(app: Dash, root: Path) -> None:
         exp = Experiment(root, name)
         if not exp.swept:
             raise PreventUpdate
-        measures = exp.measure_options(exp.table("summary")["measure"].unique())
+        measures = outcome_options(exp, exp.outcomes()["measure"])
         params = [{"label": figures_sweep.parameter_label(p), "value": p} for p in exp.swept]
         return measures, keep(measure, measures), params, keep(parameter, params)
 
@@ -116,9 +126,10 @@ def register_sweep(app: Dash, root: Path) -> None:
     def sweep(name: str, measure: str | None, parameter: str | None) -> Any:
         exp, measure = Experiment(root, name), text(measure, "measure")
         parameter = text(parameter, "parameter")
-        if parameter not in exp.swept or measure not in exp.results.measures:
+        meta = exp.results.outcome_measures
+        if parameter not in exp.swept or measure not in meta:
             raise PreventUpdate
-        m = exp.results.measures[measure]
+        m = meta[measure]
         return figures_sweep.sweep_figure(exp.sweep_points(measure), m, parameter, exp.colours)
 
 
@@ -136,7 +147,7 @@ def register_sensitivity(app: Dash, root: Path) -> None:
         exp = Experiment(root, name)
         if (sens := exp.sensitivity()) is None:
             raise PreventUpdate
-        options = exp.measure_options(sens.indices["measure"])
+        options = outcome_options(exp, sens.indices["measure"])
         return options, keep(measure, options)
 
     @app.callback(
@@ -149,11 +160,12 @@ def register_sensitivity(app: Dash, root: Path) -> None:
     def sensitivity(name: str, measure: str | None) -> tuple:
         exp, measure = Experiment(root, name), text(measure, "measure")
         sens = exp.sensitivity()
-        if sens is None or measure not in exp.results.measures:
+        meta = exp.results.outcome_measures
+        if sens is None or measure not in meta:
             raise PreventUpdate
         rob = sens.robustness.set_index("measure")["share_better"]
         rules = rules_text(sens.rules, measure, rob.get(measure))
-        return figures_sweep.sensitivity_figure(sens.indices, exp.results.measures[measure]), rules
+        return figures_sweep.sensitivity_figure(sens.indices, meta[measure]), rules
 
     @app.callback(Output(ids.ROBUSTNESS_GRAPH, "figure"), Input(ids.EXPERIMENT, "value"))
     @guarded
@@ -162,4 +174,5 @@ def register_sensitivity(app: Dash, root: Path) -> None:
         sens = exp.sensitivity()
         if sens is None:
             raise PreventUpdate
-        return figures_sweep.robustness_figure(sens.robustness, exp.results.measures, exp.colours)
+        meta = exp.results.outcome_measures
+        return figures_sweep.robustness_figure(sens.robustness, meta, exp.colours)

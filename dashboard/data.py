@@ -102,8 +102,15 @@ def _bands(folder: Path, version: int, measure: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def _sweep_points(folder: Path, version: int, measure: str) -> pd.DataFrame:
-    r, summary = _results(folder, version), _table(folder, version, "summary")
-    return compare_points(summary[summary["measure"] == measure], r.baseline, r.policies)
+    r = _results(folder, version)
+    outcomes = _outcomes(folder, version)
+    return compare_points(outcomes[outcomes["measure"] == measure], r.baseline, r.policies)
+
+
+@lru_cache(maxsize=8)
+def _outcomes(folder: Path, version: int) -> pd.DataFrame:
+    """results.outcomes(): the summary with the money measures (shared: do not modify)."""
+    return _results(folder, version).outcomes()
 
 
 @lru_cache(maxsize=16)
@@ -168,7 +175,12 @@ def _money_inputs(folder: Path, version: int) -> tuple:
     scenario = r.manifest["scenario"]
     tables = tuple(_table(folder, version, t) for t in ("structure", "events", "timeseries"))
     kept = scenario.get("run", {}).get("events", "all") != "none"
-    return *tables, money.policy_pay(r.manifest), int(scenario.get("step_months", 1)), kept
+    return (
+        *tables,
+        money.policy_pay(r.manifest, tables[0]),
+        int(scenario.get("step_months", 1)),
+        kept,
+    )
 
 
 @lru_cache(maxsize=32)
@@ -232,6 +244,10 @@ class Experiment:
     def points(self) -> int:
         """How many sweep points the experiment ran (1 without a sweep)."""
         return point_count(self.table("summary"))
+
+    def outcomes(self) -> pd.DataFrame:
+        """results.outcomes(): the summary with the money measures (shared: do not modify)."""
+        return _outcomes(self.folder, self.version)
 
     def sweep_points(self, measure: str) -> pd.DataFrame:
         """results.compare_points() of one measure: mean, interval and difference per point."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ _MEASURES = {
 FLOWS = tuple(k for k in _MEASURES if k not in ("net_value", "npv"))
 COSTS = ("pay_bill", "replacement_cost", "vacancy_cost", "ramp_up_cost", "development_cost")
 MONEY_MEASURE_NAMES = tuple(_MEASURES)
+#: The money measures a sweep or a sensitivity analysis shows beside the key people measures.
+KEY_MONEY_MEASURES = ("net_value", "pay_bill")
 
 
 def money_measures(currency: str = "GBP") -> dict[str, Measure]:
@@ -145,16 +148,61 @@ class PolicyPay:
     grades: int
 
 
-def policy_pay(manifest: dict[str, Any]) -> dict[str, PolicyPay]:
-    """Per policy: its pay step, specialist pay ratio, coaching cost and number of grades."""
+#: Model parameters the money measures read: a sweep over any of them values each point apart.
+PAY_PATHS = ("organisation.pay_step", "organisation.grades", "policy.specialist_pay_ratio",
+             "policy.coaching_cost")  # fmt: skip
+
+#: A PolicyPay per policy name, or per (policy, sweep point) when a sweep varies pay.
+Pays = dict[Any, PolicyPay]
+
+
+def policy_pay(manifest: dict[str, Any], structure: pd.DataFrame | None = None) -> Pays:
+    """Per policy: its pay step, specialist pay ratio, coaching cost and number of grades.
+
+    When the stored ``structure`` table is of a sweep that varies one of PAY_PATHS, a
+    PolicyPay per (policy, point): a sweep over the specialist pay ratio prices each point's
+    specialists at that point's ratio."""
     from orgsim.scenario import Scenario
 
     scenario = Scenario.model_validate(manifest["scenario"])
-    out = {}
-    for name in scenario.policy_names:
-        p = scenario.model_params(name)
-        out[name] = PolicyPay(p.organisation.pay_step, p.policy.specialist_pay_ratio,
-                              p.policy.coaching_cost, p.organisation.grades)  # fmt: skip
+
+    def pay(s: Scenario, name: str) -> PolicyPay:
+        p = s.model_params(name)
+        return PolicyPay(p.organisation.pay_step, p.policy.specialist_pay_ratio,
+                         p.policy.coaching_cost, p.organisation.grades)  # fmt: skip
+
+    columns = [] if structure is None else list(structure.columns)
+    swept = [c for c in columns if c in PAY_PATHS] if "point" in columns else []
+    if not swept:
+        return {name: pay(scenario, name) for name in scenario.policy_names}
+    from orgsim.sweep import apply_point
+
+    out: Pays = {}
+    points = structure[["point", *swept]].drop_duplicates("point")
+    for point, *values in points.itertuples(index=False):
+        at = apply_point(scenario, {k: _plain(v) for k, v in zip(swept, values, strict=True)})
+        for name in scenario.policy_names:
+            out[(name, int(point))] = pay(at, name)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number a scenario field validates."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _groups(df: pd.DataFrame, pays: Pays) -> dict[Any, np.ndarray]:
+    """Row positions of ``df`` per key of ``pays`` (policy, or policy and point)."""
+    by = ["policy", "point"] if isinstance(next(iter(pays)), tuple) else "policy"
+    groups = df.groupby(by, sort=False, observed=True).indices
+    return {(k[0], int(k[1])) if isinstance(k, tuple) else k: v for k, v in groups.items()}
+
+
+def _per_pay(df: pd.DataFrame, pays: Pays, value: Callable[[PolicyPay, np.ndarray], Any]):
+    """Per row of ``df``: ``value(pay, rows)`` of the row's PolicyPay."""
+    out = np.empty(len(df))
+    for key, idx in _groups(df, pays).items():
+        out[idx] = value(pays[key], idx)
     return out
 
 
@@ -209,25 +257,21 @@ STRUCTURE_COLUMNS = ("month", "grade", "role", "positions", "headcount", "engage
                      "reluctant")  # fmt: skip
 
 
-def _pay_lookup(df: pd.DataFrame, pays: dict[str, PolicyPay], field: str) -> np.ndarray:
-    """Per row of ``df``: a PolicyPay field of the row's policy."""
-    values = {name: getattr(p, field) for name, p in pays.items()}
-    return df["policy"].map(values).to_numpy(dtype=float)
+def _pay_lookup(df: pd.DataFrame, pays: Pays, field: str) -> np.ndarray:
+    """Per row of ``df``: a PolicyPay field of the row's policy (at the row's point)."""
+    return _per_pay(df, pays, lambda p, _: getattr(p, field))
 
 
-def _salaries(money: Money, df: pd.DataFrame, pays: dict[str, PolicyPay]) -> np.ndarray:
+def _salaries(money: Money, df: pd.DataFrame, pays: Pays) -> np.ndarray:
     """Per row (policy, grade): the grade's yearly salary under the row's policy."""
-    out = np.empty(len(df))
-    for name, idx in df.groupby("policy", sort=False).indices.items():
-        out[idx] = grade_salary(money, pays[name], df["grade"].to_numpy()[idx])
-    return out
+    grades = df["grade"].to_numpy()
+    return _per_pay(df, pays, lambda p, idx: grade_salary(money, p, grades[idx]))
 
 
-def _fill_costs(money: Money, df: pd.DataFrame, pays: dict[str, PolicyPay]) -> np.ndarray:
-    out = np.empty(len(df))
-    for name, idx in df.groupby("policy", sort=False).indices.items():
-        out[idx] = fill_cost(money, pays[name], df["grade"].to_numpy()[idx])
-    return out
+def _fill_costs(money: Money, df: pd.DataFrame, pays: Pays) -> np.ndarray:
+    """Per row (policy, grade): the cost of filling a vacancy at the row's grade."""
+    grades = df["grade"].to_numpy()
+    return _per_pay(df, pays, lambda p, idx: fill_cost(money, p, grades[idx]))
 
 
 def productivity_index(timeseries: pd.DataFrame, structure: pd.DataFrame, keys: list[str]):
@@ -250,7 +294,7 @@ def productivity_index(timeseries: pd.DataFrame, structure: pd.DataFrame, keys: 
 
 def _from_structure(
     money: Money, structure: pd.DataFrame, timeseries: pd.DataFrame,
-    pays: dict[str, PolicyPay], keys: list[str], step_months: int,
+    pays: Pays, keys: list[str], step_months: int,
 ) -> pd.DataFrame:  # fmt: skip
     """pay_bill, vacancy_cost and output_value per run and year (long form)."""
     s = structure[structure["month"] > 0]
@@ -321,9 +365,7 @@ def _is(column: pd.Series, *values: str) -> np.ndarray:
     return np.isin(column.astype(str).to_numpy(), list(values))
 
 
-def _from_events(
-    money: Money, events: pd.DataFrame, pays: dict[str, PolicyPay], keys: list[str]
-) -> pd.DataFrame:
+def _from_events(money: Money, events: pd.DataFrame, pays: Pays, keys: list[str]) -> pd.DataFrame:
     """replacement_cost, ramp_up_cost and development_cost per run and year (long form)."""
     c = _event_counts(events, keys)
     cols = ["replacement_cost", "ramp_up_cost", "development_cost"]
@@ -333,8 +375,7 @@ def _from_events(
     kind = c["kind"].to_numpy()
     salary = _salaries(money, c, pays)
     value = money.output_value_multiple * salary
-    grade1 = {name: grade_salary(money, p, np.array([1]))[0] / 12 for name, p in pays.items()}
-    grade1_month = c["policy"].map(grade1).to_numpy(dtype=float)
+    grade1_month = _per_pay(c, pays, lambda p, _: grade_salary(money, p, np.array([1]))[0] / 12)
     if money.coaching_cost_per_person is not None:
         coaching = np.full(len(c), money.coaching_cost_per_person)
     else:
@@ -360,7 +401,7 @@ def value_tables(
     structure: pd.DataFrame,
     events: pd.DataFrame,
     timeseries: pd.DataFrame,
-    pays: dict[str, PolicyPay],
+    pays: Pays,
     baseline: str,
     step_months: int = 1,
     events_kept: bool = True,
@@ -393,7 +434,7 @@ def value_tables(
     totals["npv"] = runs["_pv"].sum(min_count=1)
     summary = totals.reset_index().melt(id_vars=keys, var_name="measure", value_name="value")
     order = {m: i for i, m in enumerate(MONEY_MEASURE_NAMES)} | {
-        p: i for i, p in enumerate(pays)
+        p: i for i, p in enumerate(dict.fromkeys(k[0] if isinstance(k, tuple) else k for k in pays))
     }  # scenario order of the policies, then of the measures
 
     def ordered(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -462,10 +503,10 @@ def value_results(results: Results, money: Money | None = None) -> Valuation:
     """Value stored results with ``money`` (default: the scenario's money section)."""
     manifest = results.manifest
     money = money if money is not None else scenario_money(manifest)
-    pays = policy_pay(manifest)
     names = pq.read_schema(results.folder / "structure.parquet").names
     keys = _keys(pd.DataFrame(columns=names))
     structure = _read(results, "structure", [*keys, *STRUCTURE_COLUMNS[:5]])
+    pays = policy_pay(manifest, structure)
     timeseries = _read(results, "timeseries", [*keys, "month", "team_output"])
     events = _read(results, "events", [*keys, *EVENT_COLUMNS, "grade", "count"])
     kept = manifest["scenario"].get("run", {}).get("events", "all") != "none"

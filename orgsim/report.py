@@ -220,26 +220,27 @@ def sweep_sections(results: Results, colours: dict[str, str]) -> list[str]:
     sens = results.sensitivity()
     if sens is not None:
         return [section("Sensitivity and robustness", sensitivity_html(results, sens, colours))]
-    summary = results.table("summary")
-    params = swept_parameters(summary)
+    outcomes = results.outcomes()
+    params = swept_parameters(outcomes)
     if not params:
         return []
-    table = compare_points(summary, results.baseline, results.policies)
-    keys = [k for k in results.key_measures if k in set(table["measure"])]
-    figs = [
-        figures_sweep.sweep_figure(table, results.measures[k], params[0], colours) for k in keys
-    ]
-    note = f"<p class='note'>Each key measure against {escape(params[0])}.</p>"
+    table = compare_points(outcomes, results.baseline, results.policies)
+    keys = [k for k in results.key_outcomes if k in set(table["measure"])]
+    meta = results.outcome_measures
+    figs = [figures_sweep.sweep_figure(table, meta[k], params[0], colours) for k in keys]
+    what = "Each key measure, the net value and the pay bill"
+    note = f"<p class='note'>{what} against {escape(params[0])}.</p>"
     return [section("Across the sweep", note + "".join(figure_html(f) for f in figs))]
 
 
 def sensitivity_html(results: Results, sens: SensitivityTables, colours: dict[str, str]) -> str:
     """The robustness of the advantage, then per key measure its indices and verdict rules."""
-    robustness = figures_sweep.robustness_figure(sens.robustness, results.measures, colours)
+    meta = results.outcome_measures
+    robustness = figures_sweep.robustness_figure(sens.robustness, meta, colours)
     parts = [figure_html(robustness)]
     share = sens.robustness.set_index("measure")["share_better"]
-    for key in [k for k in results.key_measures if k in set(sens.indices["measure"])]:
-        m = results.measures[key]
+    for key in [k for k in results.key_outcomes if k in set(sens.indices["measure"])]:
+        m = meta[key]
         text = rules_text(sens.rules, key, share.get(key))
         parts.append(figure_html(figures_sweep.sensitivity_figure(sens.indices, m)))
         title = f"When does the verdict on {figures_sweep.lower(m.label)} flip?"

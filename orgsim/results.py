@@ -350,6 +350,33 @@ class Results:
                 meta[name] = replace(m, name=name, label=f"{m.label}: {m.by} {cat}", by=None)
         return meta
 
+    def outcomes(self) -> pd.DataFrame:
+        """The summary table with the business case's money measures appended when the results
+        were valued (a money measure replaces a summary measure of the same name: pay_bill is
+        then in the currency): what a sweep or a sensitivity analysis compares."""
+        summary = self.table("summary")
+        path = self.folder / MONEY_FILES[1]
+        if not path.is_file():
+            return summary
+        money = read_parquet(path, tuple(summary.columns))[list(summary.columns)]
+        kept = summary[~summary["measure"].isin(set(money["measure"]))]
+        return pd.concat([kept, money], ignore_index=True)
+
+    @property
+    def outcome_measures(self) -> dict[str, Measure]:
+        """Metadata of every measure in outcomes(): the money measures in the scenario's
+        currency over the summary's."""
+        from orgsim.money import money_measures, scenario_money
+
+        return self.measures | money_measures(scenario_money(self.manifest).currency)
+
+    @property
+    def key_outcomes(self) -> tuple[str, ...]:
+        """The key measures, then the business case's net value and pay bill."""
+        from orgsim.money import KEY_MONEY_MEASURES
+
+        return (*self.key_measures, *KEY_MONEY_MEASURES)
+
     @property
     def profile_measures(self) -> list[str]:
         """Names of the measures by category (each summarised per category)."""

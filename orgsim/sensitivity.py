@@ -3,9 +3,10 @@
 The scenario's ``uncertainties`` (dotted path -> low/high) span the plausible worlds. SALib
 draws a design over them (Morris screening by default, Sobol on request); each design point is
 run under the baseline and the compared policy with common random numbers, and the output is
-the paired difference in each key measure. Results: SALib's indices with confidence intervals,
-the share of worlds in which the policy beats the baseline, and a depth-2 decision tree that
-says which parameter ranges flip the verdict.
+the paired difference in each key measure and in the business case's net value and pay bill.
+Results: SALib's indices with confidence intervals, the share of worlds in which the policy
+beats the baseline, and a depth-2 decision tree that says which parameter ranges flip the
+verdict.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from SALib.sample import sobol as sobol_sample
 from sklearn.tree import DecisionTreeClassifier
 
 from orgsim.experiment import run_experiment
-from orgsim.measures import KEY_MEASURES, MEASURES
-from orgsim.results import Results, atomic_write_text, write_table
+from orgsim.measures import KEY_MEASURES, Measure
+from orgsim.money import KEY_MONEY_MEASURES, MoneyError, value_folder
+from orgsim.results import Results, ResultsError, atomic_write_text, write_table
 from orgsim.scenario import Scenario, ScenarioError
 
 Method = Literal["morris", "sobol"]
@@ -79,7 +81,7 @@ def design_scenario(scenario: Scenario, policy: str | None, x: np.ndarray) -> Sc
 
 def paired_outputs(results: Results, policy: str, measures: tuple[str, ...]) -> pd.DataFrame:
     """Per design point and measure: mean over replications of policy - baseline."""
-    s = results.table("summary")
+    s = results.outcomes()
     s = s[s["measure"].isin(measures)]
     wide = s.pivot_table(index=["point", "replication", "measure"], columns="policy",
                          values="value", dropna=False)  # fmt: skip
@@ -106,11 +108,11 @@ def analyse(prob: dict, x: np.ndarray, y: pd.DataFrame, method: Method, seed: in
     return pd.DataFrame(rows)
 
 
-def beats(y: pd.DataFrame) -> pd.DataFrame:
+def beats(y: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
     """Whether the policy is better than the baseline at each point, per measure."""
     out = {}
     for measure in y.columns:
-        better = MEASURES[measure].better if measure in MEASURES else "neither"
+        better = meta[measure].better if measure in meta else "neither"
         if better != "neither":
             out[measure] = y[measure] > 0 if better == "higher" else y[measure] < 0
     return pd.DataFrame(out)
@@ -152,6 +154,17 @@ def tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> str:
     return "\n".join(lines(0, 0))
 
 
+def value_for_sensitivity(folder: Path) -> bool:
+    """Write the business case of the design's runs; False (and no money outputs) when the
+    results cannot be valued, e.g. a run that kept no events."""
+
+    try:
+        valuation = value_folder(folder)
+    except (MoneyError, ResultsError, ValueError, KeyError):
+        return False
+    return bool(valuation.summary["value"].notna().all())
+
+
 def run_sensitivity(
     scenario: Scenario,
     folder: Path,
@@ -170,11 +183,12 @@ def run_sensitivity(
     x = design(scenario, method, samples)
     experiment = design_scenario(scenario, policy, x)
     results = run_experiment(experiment, folder, workers, resume, force, progress)
-    y = paired_outputs(results, policy, KEY_MEASURES)
+    valued = value_for_sensitivity(folder)
+    y = paired_outputs(results, policy, KEY_MEASURES + (KEY_MONEY_MEASURES if valued else ()))
     x = x[y.index.to_numpy()]
     prob = problem(scenario)
     indices = analyse(prob, x, y, method, scenario.run.seed).assign(method=method, policy=policy)
-    wins = beats(y)
+    wins = beats(y, results.outcome_measures)
     robustness = pd.DataFrame({"measure": wins.columns, "policy": policy,
                                "share_better": wins.mean().to_numpy(),
                                "worlds": len(wins)})  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 from scenario_fixtures import write_tiny
 
 from orgsim.experiment import run_experiment
+from orgsim.money import value_folder
 from orgsim.scenario import load_scenario, parse_scenario
 from orgsim.sensitivity import run_sensitivity
 
@@ -56,9 +57,11 @@ run: {years: 1, replications: 1, seed: 4}
 
 
 def make_sweep_results(root: Path, name: str = "tiny-sweep") -> Path:
-    """A sweep of two policy levers over 3 Latin-hypercube points (100 people, 1 year, 2 reps)."""
+    """A sweep of two policy levers over 3 Latin-hypercube points (100 people, 1 year, 2 reps),
+    valued (its business case written) as `orgsim run` does."""
     folder = root / name
     run_experiment(parse_scenario(SWEEP), folder, workers=1)
+    value_folder(folder)
     return folder
 
 

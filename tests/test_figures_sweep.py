@@ -204,9 +204,11 @@ def test_a_measure_without_indices_says_so(sensitivity: Results) -> None:
 
 def test_robustness_is_the_share_of_worlds_won_per_measure(sensitivity: Results) -> None:
     rob = sensitivity.sensitivity().robustness
-    fig = robustness_figure(rob, sensitivity.measures, figures.policy_colours(sensitivity.policies))
+    meta = sensitivity.outcome_measures
+    fig = robustness_figure(rob, meta, figures.policy_colours(sensitivity.policies))
     (bars,) = fig.data
-    assert sorted(bars.y) == sorted(MEASURES[m].label for m in rob["measure"])
+    assert sorted(bars.y) == sorted(meta[m].label for m in rob["measure"])
+    assert "Net value against the baseline" in bars.y
     assert list(bars.x) == sorted(rob["share_better"])  # the most robust on top
     assert bars.marker.color == figures.PALETTE[1] and fig.layout.xaxis.tickformat == ".0%"
     assert "6 sampled worlds" in fig.layout.title.subtitle.text

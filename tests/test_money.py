@@ -22,6 +22,7 @@ from orgsim.money import (
     load_money,
     money_measures,
     payback_year,
+    policy_pay,
     read_valuation,
     value_tables,
     year_of,
@@ -194,6 +195,35 @@ def test_payback_is_the_first_year_most_replications_are_ahead() -> None:
     assert payback_year(never, "B") is None
 
 
+def test_a_sweep_over_pay_values_each_point_at_its_own_pay() -> None:
+    # Policy B's specialist at half pay in the fixture; a sweep sets the ratio per point.
+    points = {0: 0.5, 1: 1.0}
+    structure = pd.concat(
+        [_structure().assign(point=p, **{"policy.specialist_pay_ratio": r})
+         for p, r in points.items()], ignore_index=True,
+    )  # fmt: skip
+    timeseries = pd.concat(
+        [_timeseries().assign(point=p, **{"policy.specialist_pay_ratio": r})
+         for p, r in points.items()], ignore_index=True,
+    )  # fmt: skip
+    manifest = {"scenario": {"name": "s", "policies": [{"name": "A", "base": "single-ladder"},
+                                          {"name": "B", "base": "genuine-dual-track"}],
+                             "baseline": "A"}}  # fmt: skip
+    pays = policy_pay(manifest, structure)
+    assert {k: p.specialist_pay_ratio for k, p in pays.items()} == {
+        ("A", 0): 0.5,
+        ("B", 0): 0.5,
+        ("A", 1): 1.0,
+        ("B", 1): 1.0,
+    }
+    assert policy_pay(manifest, _structure()).keys() == {"A", "B"}  # no sweep: one per policy
+    yearly, _ = value_tables(MONEY, structure, EVENTS.iloc[:0], timeseries, pays, "A")
+    pay = yearly[(yearly.policy == "B") & (yearly.replication == 0) & (yearly.year == 1)]
+    pay = pay[pay.measure == "pay_bill"].set_index("point")["value"]
+    # the grade-2 specialist earns 24,000 x ratio, with 50% on-costs: 18,000 vs 36,000
+    assert pay[1] - pay[0] == pytest.approx(18_000)
+
+
 def test_year_of_month() -> None:
     assert year_of(np.array([0, 1, 12, 13, 24, 25])).tolist() == [1, 1, 1, 2, 2, 3]
 
@@ -263,6 +293,17 @@ def test_the_run_writes_the_money_tables(ran: Path) -> None:
     assert valuation is not None and valuation.money == Money()
     assert set(valuation.summary["measure"]) == set(money_measures())
     assert len(valuation.yearly) == 2 * 3 * 2 * 7  # policies x replications x years x flows
+
+
+def test_outcomes_are_the_summary_with_the_money_measures(ran: Path) -> None:
+    results = load(ran)
+    summary, outcomes = results.table("summary"), results.outcomes()
+    people = outcomes[~outcomes.measure.isin(list(money_measures()))]
+    assert people.equals(summary[summary.measure != "pay_bill"].reset_index(drop=True))
+    pay = outcomes[outcomes.measure == "pay_bill"]["value"]
+    assert len(pay) == 2 * 3 and pay.min() > 1e5  # one per run, in GBP a year
+    assert results.outcome_measures["pay_bill"].unit == "GBP a year"
+    assert results.measures["pay_bill"].unit == "grade-1 monthly salaries per year"
 
 
 def test_value_with_another_money_file_changes_only_the_money(ran: Path, tmp_path: Path) -> None:

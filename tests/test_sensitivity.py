@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgsim.cli import app
+from orgsim.results import load
 from orgsim.scenario import ScenarioError, parse_scenario
 from orgsim.sensitivity import design, run_sensitivity, verdict_rules
 
@@ -38,6 +39,11 @@ def test_morris_indices_robustness_and_files(tmp_path: Path) -> None:
     assert idx.loc[("reluctant_manager_share", "workforce.share_wanting_to_lead"), "mu_star"] > 0
     rob = result.robustness
     assert rob["worlds"].eq(4 * 3).all() and rob["share_better"].between(0, 1).all()
+    # the business case is analysed beside the people measures, in the currency
+    assert {"net_value", "pay_bill"} <= set(rob["measure"]) & set(result.indices["measure"])
+    assert (tmp_path / "m" / "money_summary.parquet").is_file()
+    outcomes = load(tmp_path / "m").outcomes()
+    assert outcomes[outcomes.measure == "pay_bill"]["value"].min() > 1e6  # GBP a year
     saved = pd.read_parquet(tmp_path / "m" / "sensitivity.parquet")
     assert len(saved) == len(result.indices)
     assert (tmp_path / "m" / "rules.json").is_file()

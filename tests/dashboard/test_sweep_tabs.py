@@ -10,6 +10,7 @@ from browser_text import wait_for_text_among
 
 from dashboard import ids
 from dashboard.callbacks import describe
+from dashboard.callbacks_sweep import outcome_options
 from dashboard.data import Experiment
 from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.overview import SAME_VERDICT, rules_text
@@ -49,6 +50,8 @@ def test_the_sweep_tab_draws_and_switching_parameter_redraws(start, sweeps_root:
     wait_for_text_among(dash, axes, "Specialist stigma (0..1)")
     dash.select_dcc_dropdown(f"#{ids.SWEEP_MEASURE}", value="Voluntary turnover")
     dash.wait_for_contains_text(title, "Voluntary turnover by specialist stigma", timeout=10)
+    dash.select_dcc_dropdown(f"#{ids.SWEEP_MEASURE}", value="Net value against the baseline")
+    dash.wait_for_contains_text(title, "Net value against the baseline by specialist", 10)
     assert dash.get_logs() == []
 
 
@@ -108,8 +111,9 @@ def test_career_moves_of_a_sweep_are_per_run(sweeps_root: Path) -> None:
 def test_a_sensitivity_analysis_offers_its_analysed_measures(sweeps_root: Path) -> None:
     exp = Experiment(sweeps_root, "tiny-sensitivity")
     sens = exp.sensitivity()
-    options = exp.measure_options(sens.indices["measure"])
+    options = outcome_options(exp, sens.indices["measure"])
     assert options[0] == {"label": "Mean engagement", "value": "engagement"}
     assert {o["value"] for o in options} == set(sens.indices["measure"])
+    assert {"label": "Net value against the baseline", "value": "net_value"} in options
     frame, what = exp.view_data(ids.TAB_SENSITIVITY, "engagement", None)
     assert what == "sensitivity-indices" and len(frame) == len(sens.indices)
