@@ -37,6 +37,26 @@ def _engaged_share_of(model: OrgModel, role: int) -> float:
     return float(engaged.mean()) if rows.any() else float("nan")
 
 
+def vacancy_rate(model: OrgModel) -> float:
+    """Share of the chart's positions vacant now."""
+    return float((model.holder < 0).mean())
+
+
+def manager_variance_share(model: OrgModel, min_team: int = 3) -> float:
+    """Share of the variance of team engagement (the mean over a manager's direct reports,
+    teams of at least ``min_team``) that their manager's quality explains (R squared)."""
+    p, boss = model.people, model.boss
+    led = p.active & (boss >= 0)
+    size = np.bincount(boss[led], minlength=len(p))
+    total = np.bincount(boss[led], weights=p.engagement[led], minlength=len(p))
+    teams = np.flatnonzero(size >= min_team)
+    teams = teams[np.isfinite(p.manager_quality[teams])]  # a manager new this step: not yet
+    if teams.size < 3:
+        return float("nan")
+    mean = total[teams] / size[teams]
+    return float(np.corrcoef(mean, p.manager_quality[teams])[0, 1] ** 2)
+
+
 #: Measures the calibration needs beyond the built-in ones (summarised as final-year means).
 EXTRA_MEASURES: list[Measure] = [
     Measure(
@@ -62,6 +82,14 @@ EXTRA_MEASURES: list[Measure] = [
         "Individual contributors counted as engaged",
         "share",
         compute=lambda m: _engaged_share_of(m, IC),
+    ),
+    Measure("vacancy_rate", "Positions vacant", "share", compute=vacancy_rate),
+    Measure(
+        "manager_variance_share",
+        "Team-engagement variance explained by the manager",
+        "share",
+        compute=manager_variance_share,
+        nan_ok=True,
     ),
 ]
 
@@ -162,6 +190,32 @@ TARGETS: list[Target] = [
         "direction only: the model's difference should be positive (+9 points globally)",
         "difference in share",
         lambda m, s: s["engaged_share_manager"] - s["engaged_share_ic"],
+    ),
+    Target(
+        "Vacancy rate",
+        "2-5%",
+        "about 2.7 vacancies per 100 employee jobs (2019); 4.3 at the 2022 peak",
+        0.02,
+        0.05,
+        "ONS, Vacancies and jobs in the UK (secondary)",
+        "vacancy_rate: vacant positions / positions, final-year mean of the monthly values",
+        "close to: vacancies being recruited for vs posts empty in a fixed chart",
+        "share",
+        lambda m, s: s["vacancy_rate"],
+    ),
+    Target(
+        "Team engagement explained by the manager",
+        "~70%",
+        "managers account for at least 70% of the variance in team engagement (range used: 60-75%)",
+        0.60,
+        0.75,
+        "Gallup, State of the American Manager (2015) (secondary)",
+        "manager_variance_share: R squared of team mean engagement (teams of 3+) on the "
+        "manager's quality, final-year mean",
+        "close to: Gallup's variance decomposition across business units vs an R squared "
+        "across the model's teams",
+        "share",
+        lambda m, s: s["manager_variance_share"],
     ),
     Target(
         "Managers who would rather not manage",

@@ -45,6 +45,8 @@ for _args in [
     ("promotion", "moved up a grade (onto the manager or specialist ladder, or within it)"),
     ("step_back", "returned from a manager role to practice"),
     ("coached", "had a development conversation"),
+    ("training", "was given management training on becoming a manager"),
+    ("passed_over", "was a runner-up for a manager post that went to someone else"),
 ]:
     register_event_kind(*_args)
 register_event_kind("voluntary", "resigned", exit=True, voluntary=True)

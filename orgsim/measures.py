@@ -136,9 +136,10 @@ def practitioner_team_output(model: OrgModel, output: np.ndarray) -> tuple[np.nd
 
 
 def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10) -> float:
-    """Correlation, over managers promoted in this run and in post 12+ months who lead
+    """Partial correlation, over managers promoted in this run and in post 12+ months who lead
     practitioners, of their pre-promotion performance with their team's output per
-    practitioner position."""
+    practitioner position, within grade and controlling for the promotion date: pooling
+    grades, or early and late promotions, correlates the two through seniority and time."""
     p = model.people
     team_mean, team_n = practitioner_team_output(model, output)
     seasoned = (p.promoted_month >= 0) & (model.month - p.promoted_month >= 12)
@@ -146,8 +147,16 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     rows = rows[team_n[p.position[rows]] > 0]
     if rows.size < min_managers:
         return float("nan")
-    team = team_mean[p.position[rows]]
-    return float(np.corrcoef(p.pre_promotion_performance[rows], team)[0, 1])
+    grades = np.unique(p.grade[rows], return_inverse=True)[1]
+    controls = np.column_stack([np.eye(grades.max() + 1)[grades], p.promoted_month[rows]])
+    if rows.size <= controls.shape[1] + 2:
+        return float("nan")
+    pair = np.column_stack([p.pre_promotion_performance[rows], team_mean[p.position[rows]]])
+    fitted = controls @ np.linalg.lstsq(controls, pair, rcond=None)[0]
+    residual = pair - fitted
+    if np.any(residual.std(axis=0) < 1e-12):
+        return float("nan")
+    return float(np.corrcoef(residual.T)[0, 1])
 
 
 class Snapshot:
@@ -400,7 +409,8 @@ MEASURES: dict[str, Measure] = {
            "higher", compute=_technical_capability),
         _M("team_output", "Team output", "output per practitioner position", "higher",
            compute=lambda m: float(_now(m).output.sum() / _now(m).practitioner_positions)),
-        _M("peter_signature", "Pre-promotion performance vs later team output", "correlation",
+        _M("peter_signature", "Pre-promotion performance vs later team output",
+           "partial correlation",
            "neither", "final", compute=lambda m: peter_signature(m, _now(m).output),
            nan_ok=True),
         _M("headcount", "People employed", "people", "neither",

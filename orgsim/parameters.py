@@ -395,6 +395,35 @@ class Promotion(Section):
         ge=0,
         le=1,
     )
+    runners_up: int = param(
+        2,
+        "Candidates per manager appointment, next in the selection's order after those chosen, "
+        "who saw a post they would have taken go to another ('passed_over' events).",
+        "people per post",
+        ASSUMPTION,
+        ge=0,
+        le=20,
+    )
+    acceptance_horizon_months: float = param(
+        12.0,
+        "How far ahead a candidate for a manager post looks for a specialist post if they "
+        "decline: the alternative is valued at the chance of one opening within this horizon.",
+        "months",
+        "modelling assumption (one review cycle)",
+        ge=0,
+        le=120,
+    )
+    time_to_hire_months: float = param(
+        2.5,
+        "Mean months from a vacancy being due for an external hire to the hire starting (each "
+        "month a vacancy is filled from outside with probability 1 - exp(-1 / this)); 0 hires "
+        "at once.",
+        "months",
+        "Glassdoor (2019): the UK interview process averages 27 days; plus about two weeks' "
+        "advertising and a month's notice (assumptions)",
+        ge=0,
+        le=24,
+    )
 
 
 Selection = Literal["top-performer", "stated-preference", "assessed-aptitude", "random"]
@@ -463,6 +492,15 @@ class Policy(Section):
         "Share by which coaching shrinks the noise in stated preference.",
         "share",
         ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    management_training: float = param(
+        0.18,
+        "Share of new managers given management training when appointed.",
+        "share",
+        "policy lever; default: CMI (2023), 82% of UK managers had no formal management "
+        "training",
         ge=0,
         le=1,
     )

@@ -62,10 +62,24 @@ def design(scenario: Scenario, method: Method, samples: int) -> np.ndarray:
     return sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
 
 
-def design_scenario(scenario: Scenario, policy: str | None, x: np.ndarray) -> Scenario:
-    """The experiment: baseline and ``policy`` at every design point."""
-    if policy is None or policy not in scenario.policy_names or policy == scenario.baseline:
-        raise ScenarioError(f"--policy: {policy!r} must be a non-baseline policy of the scenario")
+def compared_policies(scenario: Scenario, policies: str | list[str] | None) -> list[str]:
+    """The policies compared with the baseline: those named, or every non-baseline one."""
+    others = [p for p in scenario.policy_names if p != scenario.baseline]
+    if policies is None:
+        policies = others
+    policies = [policies] if isinstance(policies, str) else list(policies)
+    bad = [p for p in policies if p not in others]
+    if bad or not policies:
+        raise ScenarioError(
+            f"--policy: {bad[0] if bad else None!r} must be a non-baseline policy of the scenario"
+            f" (one of: {', '.join(others) or 'none; add a second policy'})"
+        )
+    return list(dict.fromkeys(policies))
+
+
+def design_scenario(scenario: Scenario, policy: str | list[str] | None, x: np.ndarray) -> Scenario:
+    """The experiment: the baseline and the compared policies at every design point."""
+    policies = compared_policies(scenario, policy)
     names = list(scenario.uncertainties)
     ints = [scenario.uncertainties[n].integer for n in names]
     points = [
@@ -75,7 +89,8 @@ def design_scenario(scenario: Scenario, policy: str | None, x: np.ndarray) -> Sc
     data = scenario.model_dump(mode="json")
     data["sweep"] = {"method": "points", "points": points,
                      "parameters": data["uncertainties"]}  # fmt: skip
-    data["policies"] = [p for p in data["policies"] if p["name"] in (scenario.baseline, policy)]
+    keep = {scenario.baseline, *policies}
+    data["policies"] = [p for p in data["policies"] if p["name"] in keep]
     return Scenario.model_validate(data)
 
 
@@ -168,7 +183,7 @@ def value_for_sensitivity(folder: Path) -> bool:
 def run_sensitivity(
     scenario: Scenario,
     folder: Path,
-    policy: str | None = None,
+    policy: str | list[str] | None = None,
     method: Method = "morris",
     samples: int = 10,
     workers: int | None = None,
@@ -176,23 +191,31 @@ def run_sensitivity(
     resume: bool = False,
     progress=None,
 ) -> Sensitivity:
-    """Run the design and analyse it; saves sensitivity.parquet, robustness.parquet and
-    rules.json in ``folder`` beside the usual results tables."""
-    others = [p for p in scenario.policy_names if p != scenario.baseline]
-    policy = policy or (others[0] if others else None)
-    x = design(scenario, method, samples)
-    experiment = design_scenario(scenario, policy, x)
+    """Run the design and analyse it for each compared policy (``policy``: one, several, or
+    None for every non-baseline policy, each paired with the baseline at every point); saves
+    sensitivity.parquet and robustness.parquet (one block per policy) and rules.json (the
+    verdict rules of the first compared policy) in ``folder`` beside the results tables."""
+    policies = compared_policies(scenario, policy)
+    x_all = design(scenario, method, samples)
+    experiment = design_scenario(scenario, policies, x_all)
     results = run_experiment(experiment, folder, workers, resume, force, progress)
     valued = value_for_sensitivity(folder)
-    y = paired_outputs(results, policy, KEY_MEASURES + (KEY_MONEY_MEASURES if valued else ()))
-    x = x[y.index.to_numpy()]
+    outputs = KEY_MEASURES + (KEY_MONEY_MEASURES if valued else ())
     prob = problem(scenario)
-    indices = analyse(prob, x, y, method, scenario.run.seed).assign(method=method, policy=policy)
-    wins = beats(y, results.outcome_measures)
-    robustness = pd.DataFrame({"measure": wins.columns, "policy": policy,
-                               "share_better": wins.mean().to_numpy(),
-                               "worlds": len(wins)})  # fmt: skip
-    rules = verdict_rules(x, wins, prob["names"])
+    indices, robustness, rules = [], [], {}
+    for name in policies:
+        y = paired_outputs(results, name, outputs)
+        x = x_all[y.index.to_numpy()]
+        idx = analyse(prob, x, y, method, scenario.run.seed)
+        indices.append(idx.assign(method=method, policy=name))
+        wins = beats(y, results.outcome_measures)
+        robustness.append(pd.DataFrame({"measure": wins.columns, "policy": name,
+                                        "share_better": wins.mean().to_numpy(),
+                                        "worlds": len(wins)}))  # fmt: skip
+        if name == policies[0]:
+            rules = verdict_rules(x, wins, prob["names"])
+    indices, robustness = pd.concat(indices, ignore_index=True), pd.concat(robustness)
+    robustness = robustness.reset_index(drop=True)
     write_table(indices, folder / "sensitivity.parquet")
     write_table(robustness, folder / "robustness.parquet")
     atomic_write_text(folder / "rules.json", json.dumps(rules, indent=2))

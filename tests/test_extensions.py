@@ -60,7 +60,9 @@ def test_a_population_rule_supplies_only_what_it_needs() -> None:
     model = OrgModel(SMALL, rng=1, rules={"population": SkillOnlyPopulation}).run(1)
     p = model.people
     hired = np.isin(p.uid, model.events_frame.query("event == 'hire'")["person_id"])
-    assert hired.any() and np.allclose(p.skill[hired & (p.role != MANAGER)], 0.3, atol=0.05)
+    # hired at skill 0.3, grown for at most a year since (growth and expert leaders)
+    practitioners = p.skill[hired & (p.role != MANAGER)]
+    assert hired.any() and (practitioners >= 0.3).all() and (practitioners < 0.45).all()
     for name in ("status_drive", "motivation", "engagement", "age"):
         assert not np.isnan(p.array(name)[p.active]).any(), name
 
@@ -112,9 +114,11 @@ def test_vacancy_order_bottom_up_leaves_chains_to_outside_hires() -> None:
         return ev.query("event == 'hire' and to_role == 'ic'")["to_grade"].astype(float).mean()
 
     # Top-down, a chain of vacancies runs to grade 1, where hires come in; bottom-up, the
-    # vacancies that promotions leave behind are filled from outside at their own grade.
+    # vacancies that promotions leave behind are filled from outside at their own grade
+    # (when their hire arrives before the next step's pass promotes into them).
     bottom_up = {"filling": LevelFilling({"order": "bottom-up"})}
-    assert mean_hire_grade(bottom_up) > mean_hire_grade({}) + 0.3
+    assert mean_hire_grade({}) == 1.0
+    assert mean_hire_grade(bottom_up) > 1.15
 
 
 def test_exits_promotions_and_hires_interleave_level_by_level() -> None:
@@ -180,7 +184,7 @@ def test_an_exit_kind_can_be_registered() -> None:
 
 
 def test_a_phase_can_be_removed() -> None:
-    model = OrgModel(SMALL, rng=1, rules={"growth": None, "coaching": None})
+    model = OrgModel(SMALL, rng=1, rules={"growth": None, "expert_leaders": None, "coaching": None})
     assert "growth" not in model.plan() and "coaching" not in model.plan()
     p = model.people
     ic = p.role == IC
@@ -201,7 +205,8 @@ def test_new_phase_attribute_and_measure() -> None:
         SMALL, rng=6, phases=[ExtraPhase(phase, "before", "leaving")], measures=[OLD_SHARE]
     ).run(1)
     assert phase.steps == 12
-    assert [n for n, _ in model.phases].index("tenure-check") == 4
+    names = [n for n, _ in model.phases]
+    assert names.index("tenure-check") == names.index("leaving") - 1
     p = model.people
     assert not np.isnan(p.ambition[p.active]).any()
     hired = model.events_frame.query("event == 'hire'")["person_id"]
@@ -266,7 +271,8 @@ def test_measures_can_be_recorded_after_any_phase() -> None:
     # Recorded after leaving, before promotion and hiring refill the posts: vacancies show.
     early = OrgModel(SMALL, rng=2, record_after="leaving", builtin_measures=["vacancies"])
     late = OrgModel(SMALL, rng=2, builtin_measures=["vacancies"])
-    assert early.plan().splitlines()[5] == "6. record measures"
+    lines = early.plan().splitlines()
+    assert lines[lines.index("8. record measures") - 1] == "7. leaving: Leaving"
     v_early = early.run(2).timeseries["vacancies"].iloc[1:].mean()
     v_late = late.run(2).timeseries["vacancies"].iloc[1:].mean()
     assert v_early > v_late

@@ -83,13 +83,15 @@ def test_the_model_draws_people_with_the_default_population() -> None:
     wf = model.params.workforce
     hired = model.draw_people(np.random.default_rng(6), grades, initial=False)
     expected = draw_people(np.random.default_rng(6), grades, wf)
-    assert set(hired) == set(expected)
+    # plus the attributes the default rules add (management training, being passed over)
+    added = {"trained_month", "training_considered", "passed_over_month"}
+    assert set(hired) == set(expected) | added
     for name, values in expected.items():
         np.testing.assert_array_equal(hired[name], values, err_msg=name)
     found = model.draw_people(np.random.default_rng(7), grades, initial=True)
     firm_years = model.params.growth.firm_expertise_years
     expected = draw_initial_workforce(np.random.default_rng(7), grades, wf, firm_years)
-    assert set(found) == set(expected)
+    assert set(found) == set(expected) | added
     for name, values in expected.items():
         np.testing.assert_array_equal(found[name], values, err_msg=name)
 

@@ -17,16 +17,19 @@ from orgsim.rules import (  # noqa: F401  (importing registers the default rules
     ageing,
     coaching,
     engagement,
+    expert_leaders,
     filling,
     growth,
     hiring,
     leaving,
     manager_quality,
     organisation,
+    passed_over,
     population,
     promotion,
     selection,
     step_back,
+    training,
 )
 from orgsim.rules.base import (
     RULES,
@@ -50,13 +53,16 @@ from orgsim.rules.resolve import RuleReferenceError, resolve_rule
 DEFAULT_PHASES: tuple[str, ...] = (
     "ageing",
     "growth",
+    "expert_leaders",
     "manager_quality",
+    "training",
     "engagement",
     "leaving",
     "step_back",
     "coaching",
     "promotion",
     "hiring",
+    "passed_over",
 )
 #: Rules that are not phases but are consulted by them (``acceptance`` may be None: accept all).
 COMPONENTS: tuple[str, ...] = tuple(SLOT_PROTOCOLS)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.hierarchy import MANAGER
+from orgsim.hierarchy import IC, MANAGER, SPECIALIST
 from orgsim.parameters import Promotion as PromotionParams
 from orgsim.rules.base import AcceptanceRule, Offer, register
 
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 class WeighedAcceptance(AcceptanceRule):
     """A manager post is taken if U_manage > U_alt, with
 
-    U_manage = w d + (motivation - tau) + sigma z, and U_alt = w d ratio (1 - stigma) for a
+    U_manage = w d + (motivation - tau) + sigma z, and U_alt = P w d ratio (1 - stigma) for a
     candidate who could take the specialist ladder instead (not a serving manager or an
-    outsider) where it reaches the post's grade, else 0 (staying put). Specialist and IC posts
-    are always taken.
+    outsider) where it reaches the post's grade, else 0 (staying put). P is the chance of a
+    specialist post at that grade within the acceptance horizon (specialist_chance): what a
+    candidate weighs is what would happen if they declined. Specialist and IC posts are always
+    taken.
     """
 
     Params = PromotionParams
@@ -38,9 +40,26 @@ class WeighedAcceptance(AcceptanceRule):
         u_alt = np.zeros_like(u_manage)
         if pol.specialist_top_grade is not None and not offer.outside:
             value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
+            value *= specialist_chance(model, offer.grade, p.acceptance_horizon_months)
             reaches = (offer.grade <= pol.specialist_top_grade) & offer.can_specialise
             u_alt = np.where(reaches, p.status_weight * d * value, 0.0)
         return u_manage > u_alt
+
+
+def specialist_chance(model: OrgModel, grade: int, horizon_months: float) -> float:
+    """The chance that a specialist post at ``grade`` is open to a contender within the
+    horizon: (posts vacant now + posts expected to open) / contenders, at most 1, where posts
+    open at the voluntary exit rate and contenders are the ICs and specialists one grade below.
+    """
+    posts = model.positions(grade, SPECIALIST)
+    if posts.size == 0:
+        return 0.0
+    vacant = int((model.holder[posts] < 0).sum())
+    monthly = model.params.leaving.base_monthly_exit
+    opening = (posts.size - vacant) * (1 - (1 - monthly) ** horizon_months)
+    below = model.rows_at_grade(grade - 1)
+    contenders = int(np.isin(model.people.role[below], (IC, SPECIALIST)).sum())
+    return min(1.0, (vacant + opening) / max(contenders, 1))
 
 
 @register("accept-all")

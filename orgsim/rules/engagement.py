@@ -22,8 +22,9 @@ class Engagement(Phase):
     e* = baseline + w_q (q_mgr - 0.5) + w_fit fit - w_stall t/(t + T) - w_ceil d stuck
          - w_par d gap + boost,
 
-    fit = motivation - 0.5 for managers (0 otherwise); stuck = 1 for a specialist at a track
-    top below the top grade, 1 - motivation for an IC at the ceiling with no specialist ladder;
+    fit = motivation - 0.5 for managers (0 otherwise); stuck = 1 - motivation for anyone whose
+    only way up is management: a specialist at a track top below the top grade, an IC at the
+    ceiling with no specialist ladder (the more they would like to lead, the less stuck);
     gap = (1 - pay ratio) + stigma for specialists, + step-back stigma for those who stepped back.
     """
 
@@ -63,7 +64,7 @@ class Engagement(Phase):
             t[stuck] -= p.ceiling_weight * d[stuck] * (1 - wf.motivation[stuck])
         elif pol.specialist_top_grade < model.hierarchy.grades:
             stuck = spec[wf.grade[spec] == pol.specialist_top_grade]
-            t[stuck] -= p.ceiling_weight * d[stuck]
+            t[stuck] -= p.ceiling_weight * d[stuck] * (1 - wf.motivation[stuck])
         gap = 1 - pol.specialist_pay_ratio + pol.specialist_stigma
         t[spec] -= p.parity_weight * gap * d[spec]
         back = np.flatnonzero(wf.stepped_back)

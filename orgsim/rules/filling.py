@@ -23,6 +23,13 @@ class FillingParams(BaseModel):
         "one step; bottom-up: the lowest grade first; by-kind: every manager post (top down), "
         "then specialist, then IC posts. Within a grade: managers, specialists, ICs.",
     )
+    at_review: list[Literal["manager", "specialist", "ic"]] = Field(
+        default_factory=list,
+        description="Kinds of post filled only at the promotion review (every "
+        "promotion.review_interval_months); the others are filled every step, internally "
+        "first and then from outside after the time to hire. [] (default): every vacancy as "
+        "it arises; [specialist, ic] is orgsim 0.1's yearly review.",
+    )
     interleave: list[str] = Field(
         default_factory=list,
         description="Consecutive phases (e.g. [leaving, promotion, hiring]) run grade by grade "
@@ -30,10 +37,13 @@ class FillingParams(BaseModel):
     )
 
 
+KINDS = {MANAGER: "manager", SPECIALIST: "specialist", IC: "ic"}
+
+
 @register("filling")
 class LevelFilling(FillingRule):
-    """Manager vacancies are filled every step (a team cannot wait a year for a leader); IC and
-    specialist vacancies at each review (promotion.review_interval_months)."""
+    """Vacancies are filled as they arise (a UK employer runs near 3 vacancies per 100 jobs,
+    ONS 2019), except the kinds listed in ``at_review``, filled at each review."""
 
     Params = FillingParams
 
@@ -47,7 +57,7 @@ class LevelFilling(FillingRule):
         return [(g, r) for g in grades for r in roles]
 
     def due(self, model: OrgModel, role: int) -> bool:
-        return role == MANAGER or model.is_review_step()
+        return KINDS[role] not in self.params.at_review or model.is_review_step()
 
     def interleaved(self) -> tuple[str, ...]:
         return tuple(self.params.interleave)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from orgsim.hierarchy import MANAGER
+from orgsim.parameters import Promotion as PromotionParams
 from orgsim.rules.base import Candidates, Offer, Phase, register
 
 if TYPE_CHECKING:
@@ -18,9 +19,14 @@ MAX_ROUNDS = 20
 @register("hiring")
 class Hiring(Phase):
     """Due vacancies get external hires drawn by the population slot, with no firm-specific
-    expertise. A manager hire is drawn until the candidate would accept the post (the
-    acceptance slot; under 'stated-preference' they must also say they want to lead); after
-    20 refusals the last candidate is hired anyway, as a post cannot stay empty."""
+    expertise, after a time to hire: each step a due vacancy is filled with probability
+    1 - exp(-step / promotion.time_to_hire_months) (a geometric wait with that mean). A manager
+    hire is drawn until the candidate would accept the post (the acceptance slot; under
+    'stated-preference' they must also say they want to lead); after 20 refusals the last
+    candidate is hired anyway, as a post cannot stay empty."""
+
+    Params = PromotionParams
+    section = "promotion"
 
     # It also reads the 'selection' lever, only to ask outsiders the question under
     # 'stated-preference': the selection slot owns that lever, so it is not declared here.
@@ -33,11 +39,21 @@ class Hiring(Phase):
         self.hire_into(model, due[model.hierarchy.grade[due] == grade])
 
     def due(self, model: OrgModel) -> np.ndarray:
-        """Vacant positions whose kind is due to be filled this step."""
+        """Vacant positions whose kind is due to be filled this step and whose hire arrives
+        now. One uniform per position per step, so policies share their waits position by
+        position (common random numbers)."""
         filling, role = model.components["filling"], model.hierarchy.role
         vacant = np.flatnonzero(model.holder < 0)
         due = [r for r in np.unique(role[vacant]).tolist() if filling.due(model, r)]
-        return vacant[np.isin(role[vacant], due)]
+        vacant = vacant[np.isin(role[vacant], due)]
+        mean = self.params.time_to_hire_months
+        if mean == 0 or vacant.size == 0:
+            return vacant
+        u = model.once_per_step(
+            (id(self), "u", len(role)),  # the chart may have grown since an earlier level
+            lambda: model.monthly_stream("hiring-wait").random(len(role)),
+        )
+        return vacant[u[vacant] < -np.expm1(-model.step_months / mean)]
 
     def hire_into(self, model: OrgModel, positions: np.ndarray) -> None:
         """Draw and hire one person for each of ``positions``."""

@@ -1,7 +1,9 @@
 """Phase 'promotion': vacancies filled from the grade below, in the filling slot's order.
 
 For each (grade, role) due, the people one grade below who may take the post are offered it
-(the 'acceptance' slot), and the 'selection' slot chooses among those who would accept. With
+(the 'acceptance' slot), and the 'selection' slot chooses among those who would accept. Those
+who turned down a manager post at a grade go first for that grade's specialist vacancies in the
+same step (what they weighed when declining is what happens). With
 the default top-down order, a person who moves up leaves a vacancy one grade down that the same
 pass fills next: the chain of vacancies runs down the organisation.
 """
@@ -50,13 +52,37 @@ class Promotion(Phase):
         people = model.people
         offer = Offer(grade, role, Candidates(model, pool), draws["accept"][pool],
                       can_specialise=people.role[pool] != MANAGER)  # fmt: skip
-        pool = pool[model.components["acceptance"].accepts(model, offer)]
-        vacancy = Vacancy(grade, role, vacant.size, pool, draws)
-        chosen = model.components["selection"].select(model, vacancy)[: vacant.size]
+        accepted = model.components["acceptance"].accepts(model, offer)
+        declined = self.declined(model)
+        if role == MANAGER:
+            declined[grade] = people.uid[pool[~accepted & offer.can_specialise]]
+        pool = pool[accepted]
+        if role == SPECIALIST and grade in declined:  # those who turned management down first
+            first = np.isin(people.uid[pool], declined[grade])
+            chosen = self.choose(model, Vacancy(grade, role, vacant.size, pool[first], draws))
+            rest = Vacancy(grade, role, vacant.size - chosen.size, pool[~first], draws)
+            chosen = np.concatenate([chosen, self.choose(model, rest)])
+        elif role == MANAGER:
+            extra = vacant.size * self.params.runners_up
+            ranked = self.choose(model, Vacancy(grade, role, vacant.size + extra, pool, draws))
+            chosen = ranked[: vacant.size]
+            if ranked.size > vacant.size:  # every post filled, and others wanted one
+                model.emit("passed_over", people.uid[ranked[vacant.size :]])
+        else:
+            chosen = self.choose(model, Vacancy(grade, role, vacant.size, pool, draws))
         model.move_people(
             people.uid[chosen], vacant[: chosen.size], "promotion", draws["performance"][chosen]
         )
         self.on_promoted(model, chosen)
+
+    def choose(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
+        """The selection slot's choice for ``vacancy``, at most as many as it needs."""
+        return model.components["selection"].select(model, vacancy)[: vacancy.needed]
+
+    def declined(self, model: OrgModel) -> dict[int, np.ndarray]:
+        """This step's person ids, per grade, of those who could take the specialist ladder
+        and turned down a manager post there: they go first for its specialist vacancies."""
+        return model.once_per_step((id(self), "declined"), dict)
 
     def eligible(self, model: OrgModel, grade: int, role: int) -> np.ndarray:
         """Rows of the people one grade below who may be offered a ``role`` post at ``grade``."""

@@ -16,16 +16,19 @@ if TYPE_CHECKING:
 @register("selection")
 class PolicySelection(SelectionRule):
     """Specialist and IC posts go to the best observed technical performer. Manager posts
-    follow the policy's selection lever: 'top-performer' ranks by observed technical
-    performance; 'assessed-aptitude' by aptitude + assessment noise; 'stated-preference' the
+    follow the policy's selection lever: 'top-performer' ranks by the record in the current
+    job (track_record: practitioners on technical performance, serving managers on how well
+    they lead); 'assessed-aptitude' by aptitude + assessment noise; 'stated-preference' the
     same among those whose stated preference exceeds 0.5; 'random' in random order."""
 
     levers = ("selection", "assessment_noise")
 
     def select(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
         pol, p, rows, draws = model.params.policy, model.people, vacancy.candidates, vacancy.draws
-        if vacancy.role != MANAGER or pol.selection == "top-performer":
+        if vacancy.role != MANAGER:
             key = draws["performance"][rows]
+        elif pol.selection == "top-performer":
+            key = track_record(model, rows, draws)
         elif pol.selection == "random":
             key = draws["lottery"][rows]
         else:
@@ -33,6 +36,26 @@ class PolicySelection(SelectionRule):
             if pol.selection == "stated-preference":
                 key = np.where(p.stated_preference[rows] > 0.5, key, -np.inf)
         return best_first(rows, key, vacancy.needed)
+
+
+def track_record(model: OrgModel, rows: np.ndarray, draws) -> np.ndarray:
+    """Each candidate's observed record in their current job, standardised within the job:
+    practitioners' technical performance, serving managers' manager quality + assessment
+    noise. A senior manager is appointed for leading well, not for the technical skill they
+    no longer use."""
+    p = model.people
+    key = draws["performance"][rows].copy()
+    led = p.role[rows] == MANAGER
+    quality = p.manager_quality[rows[led]]
+    quality += model.params.policy.assessment_noise * draws["assessment"][rows[led]]
+    key[led] = quality
+    for group in (led, ~led):
+        values = key[group]
+        known = values[np.isfinite(values)]  # a manager promoted this step has no quality yet
+        spread = known.std() if known.size > 1 else 0.0
+        z = (values - known.mean()) / spread if spread > 0 else np.zeros_like(values)
+        key[group] = np.nan_to_num(z, nan=0.0)
+    return key
 
 
 @register("worst")

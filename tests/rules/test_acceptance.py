@@ -1,7 +1,8 @@
 """Slot 'acceptance': a manager post is taken if U_manage = w d + (m - tau) + sigma z exceeds
-U_alt, the value of the specialist ladder for a practitioner it reaches (0 otherwise: staying
-put); outsiders and serving managers have no specialist alternative; other posts are always
-taken; 'accept-all' takes everything."""
+U_alt, the value of the specialist ladder for a practitioner it reaches, weighted by the chance
+of a specialist post within the horizon (0 otherwise: staying put); outsiders and serving
+managers have no specialist alternative; other posts are always taken; 'accept-all' takes
+everything."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
 from orgsim.rules import Candidates, Offer
-from orgsim.rules.acceptance import AcceptAll, WeighedAcceptance
+from orgsim.rules.acceptance import AcceptAll, WeighedAcceptance, specialist_chance
 
 D = np.array([0.9, 0.9, 0.1, 0.1, 0.5])
 M = np.array([0.2, 0.8, 0.2, 0.8, 0.45])
@@ -28,9 +29,32 @@ def test_acceptance_equation(tiny) -> None:
     # single ladder: 0.6 d + (m - 0.5) > 0 (the alternative is staying put)
     np.testing.assert_array_equal(single, 0.6 * D + M - 0.5 > 0)
     np.testing.assert_array_equal(single, [True, True, False, True, True])
-    # genuine dual track: the specialist ladder offers the same status, so only m > 0.5 accepts
-    genuine = accepts(tiny(policy="genuine-dual-track"), D, M)
-    np.testing.assert_array_equal(genuine, M > 0.5)
+    # genuine dual track: the specialist ladder offers the same status, at the chance P of a
+    # specialist post: 0.6 d + (m - 0.5) > P 0.6 d
+    model = tiny(policy="genuine-dual-track")
+    chance = specialist_chance(model, 3, 12)
+    assert 0 < chance < 1
+    genuine = accepts(model, D, M)
+    np.testing.assert_array_equal(genuine, chance * 0.6 * D < 0.6 * D + M - 0.5)
+    # every post opening within the horizon: P = posts / contenders, a stronger pull
+    model = tiny(policy="genuine-dual-track", leaving={"base_monthly_exit": 1.0})
+    sure = specialist_chance(model, 3, 12)
+    assert sure > chance
+    np.testing.assert_array_equal(accepts(model, D, M), sure * 0.6 * D < 0.6 * D + M - 0.5)
+
+
+def test_the_chance_of_a_specialist_post(tiny) -> None:
+    model = tiny(policy="genuine-dual-track")
+    posts = model.positions(3, SPECIALIST)
+    below = model.rows_at_grade(2)
+    contenders = np.isin(model.people.role[below], (IC, SPECIALIST)).sum()
+    opening = 1 - (1 - model.params.leaving.base_monthly_exit) ** 12
+    assert specialist_chance(model, 3, 12) == pytest.approx(posts.size * opening / contenders)
+    assert specialist_chance(model, 3, 0) == 0  # no vacancy now, none expected
+    model.remove_people(model.people.uid[model.holder[posts[:2]]], "voluntary")
+    now = (2 + (posts.size - 2) * opening) / contenders
+    assert specialist_chance(model, 3, 12) == pytest.approx(now)
+    assert specialist_chance(tiny(), 3, 12) == 0  # the single ladder has no specialist posts
 
 
 def test_the_rule_reads_its_parameters(tiny) -> None:
@@ -45,12 +69,14 @@ def test_nominal_ladder_is_a_weaker_alternative_and_ends_early() -> None:
 
     model = OrgModel({"organisation": {"size": 200}}, policy="nominal-dual-track")
     assert model.params.policy.specialist_top_grade == 4
-    # U_manage = 0.6 + 0.3 - 0.5 = 0.4; U_specialist = 0.6 x 0.85 x (1 - 0.3) = 0.357
-    assert accepts(model, [1.0], [0.3], grade=4).all()
-    # U_manage = 0.35 < 0.357
-    assert not accepts(model, [1.0], [0.25], grade=4).any()
+    chance = specialist_chance(model, 4, 12)
+    alt = 0.6 * 0.85 * (1 - 0.3) * chance  # U_specialist = P x 0.6 x 0.85 x (1 - 0.3)
+    assert 0 < alt < 0.357
+    # U_manage = 0.6 + (m - 0.5): taken just above the alternative, not just below
+    assert accepts(model, [1.0], [alt - 0.1 + 0.01], grade=4).all()
+    assert not accepts(model, [1.0], [alt - 0.1 - 0.01], grade=4).any()
     # above the nominal ladder's top (grade 4) there is no alternative
-    assert accepts(model, [1.0], [0.25], grade=5).all()
+    assert accepts(model, [1.0], [alt - 0.1 - 0.01], grade=5).all()
 
 
 def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> None:
@@ -64,7 +90,10 @@ def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> Non
         for policy in ("single-ladder", "genuine-dual-track")
     }
     assert share["single-ladder"] > 0.5
-    assert share["genuine-dual-track"] < 0.5 * share["single-ladder"]
+    assert share["genuine-dual-track"] < share["single-ladder"]
+    # the likelier a specialist post, the fewer reluctant candidates take management
+    sure = tiny(policy="genuine-dual-track", leaving={"base_monthly_exit": 1.0})
+    assert accepts(sure, d, m, noise=z)[reluctant].mean() < share["genuine-dual-track"] - 0.1
 
 
 def test_the_noise_is_a_standard_normal_scaled_by_acceptance_noise(tiny) -> None:
@@ -79,7 +108,7 @@ def test_the_noise_is_a_standard_normal_scaled_by_acceptance_noise(tiny) -> None
 
 
 def test_outsiders_have_no_specialist_alternative(tiny) -> None:
-    model = tiny(policy="genuine-dual-track")
+    model = tiny(policy="genuine-dual-track", leaving={"base_monthly_exit": 1.0})
     outside = accepts(model, D, M, outside=True)
     np.testing.assert_array_equal(outside, 0.6 * D + M - 0.5 > 0)
     assert not np.array_equal(outside, accepts(model, D, M))
@@ -88,9 +117,9 @@ def test_outsiders_have_no_specialist_alternative(tiny) -> None:
 def test_serving_managers_have_no_specialist_alternative(tiny) -> None:
     model = tiny(policy="genuine-dual-track")
     can = np.array([True, False, True, False, False])
+    alt = specialist_chance(model, 3, 12) * 0.6 * D
     got = accepts(model, D, M, can_specialise=can)
-    np.testing.assert_array_equal(got, np.where(can, M > 0.5, 0.6 * D + M - 0.5 > 0))
-    np.testing.assert_array_equal(got, [False, True, False, True, True])
+    np.testing.assert_array_equal(got, np.where(can, alt, 0) < 0.6 * D + M - 0.5)
 
 
 def test_non_manager_posts_are_always_taken(tiny) -> None:

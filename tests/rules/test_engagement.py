@@ -110,9 +110,13 @@ def test_specialist_parity_and_dead_end(tiny, phase) -> None:
     spec = np.flatnonzero(p.role == SPECIALIST)
     assert set(p.grade[spec]) == {3}  # tops out two grades below the top
     p.status_drive[spec] = 1.0
+    p.motivation[spec] = np.linspace(0, 1, spec.size)
     target = phase(model, "engagement").target(model)
     gap = (1 - 0.85) + 0.3
-    np.testing.assert_allclose(target[spec], 0.68 - (0.15 * 1 + 0.3 * gap))
+    # stuck at the top of the ladder, the only way up is management: the less one wants to
+    # lead, the more stuck (as at the single ladder's ceiling)
+    stuck = 1 - p.motivation[spec]
+    np.testing.assert_allclose(target[spec], 0.68 - (0.15 * stuck + 0.3 * gap))
     # a genuine track: no gap, no dead end below the top
     model = tiny(policy="genuine-dual-track", engagement=QUIET)
     neutral(model)

@@ -66,8 +66,17 @@ def test_unknown_order_is_rejected() -> None:
         LevelFilling({"interleve": ["promotion"]})
 
 
-def test_managers_every_step_others_at_reviews(tiny) -> None:
+def test_every_vacancy_is_due_every_step_by_default(tiny) -> None:
     model = tiny()
+    rule = model.components["filling"]
+    assert rule.params.at_review == []
+    for month in range(0, 25):
+        model.month = month
+        assert all(rule.due(model, role) for role in KINDS)
+
+
+def test_kinds_at_review_wait_for_it() -> None:
+    model = model_with(LevelFilling({"at_review": ["specialist", "ic"]}))
     rule = model.components["filling"]
     due = {}
     for month in range(0, 25):
@@ -77,10 +86,14 @@ def test_managers_every_step_others_at_reviews(tiny) -> None:
     reviews = [m for m, d in due.items() if d[IC]]
     assert reviews == [0, 12, 24]
     assert all(d[SPECIALIST] == d[IC] for d in due.values())
+    with pytest.raises(ValidationError):
+        LevelFilling({"at_review": ["ics"]})
 
 
-def test_reviews_follow_the_review_interval(tiny) -> None:
-    model = tiny(promotion={"review_interval_months": 6})
+def test_reviews_follow_the_review_interval() -> None:
+    review = LevelFilling({"at_review": ["ic"]})
+    model = OrgModel(TINY | {"promotion": {"review_interval_months": 6}},
+                     rules={"filling": review})  # fmt: skip
     rule = model.components["filling"]
     reviews = []
     for month in range(1, 25):
@@ -89,7 +102,7 @@ def test_reviews_follow_the_review_interval(tiny) -> None:
             reviews.append(month)
     assert reviews == [6, 12, 18, 24]
     # yearly steps: every step is a review
-    yearly = OrgModel({"step_months": 12, "organisation": {"size": 40}})
+    yearly = OrgModel({"step_months": 12, "organisation": {"size": 40}}, rules={"filling": review})
     for month in (12, 24, 36):
         yearly.month = month
         assert yearly.components["filling"].due(yearly, IC)

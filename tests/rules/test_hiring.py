@@ -1,5 +1,6 @@
 """Phase 'hiring': what internal candidates do not fill is hired from outside, with no
-firm-specific expertise; manager vacancies every step, others at reviews."""
+firm-specific expertise, after a time to hire (a geometric wait with the stated mean); kinds
+of post filled at reviews wait for them. Most tests hire at once (time_to_hire_months 0)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import numpy as np
 import pytest
 
 from orgsim.hierarchy import IC, MANAGER
+from orgsim.rules.filling import LevelFilling
 from orgsim.rules.hiring import MAX_ROUNDS
+
+AT_ONCE = {"time_to_hire_months": 0}
 
 
 def vacate(model, positions) -> np.ndarray:
@@ -20,7 +24,7 @@ def vacate(model, positions) -> np.ndarray:
 
 
 def test_vacancies_hired_from_outside(tiny, phase) -> None:
-    model = tiny()
+    model = tiny(promotion=AT_ONCE)
     p = model.people
     positions = np.array([3, 12, 30])
     vacate(model, positions)
@@ -40,8 +44,12 @@ def test_vacancies_hired_from_outside(tiny, phase) -> None:
     assert ev["from_grade"].isna().all()
 
 
-def test_off_review_only_manager_vacancies_are_hired(tiny, phase) -> None:
-    model = tiny()
+def test_off_review_only_manager_vacancies_are_hired(phase) -> None:
+    from orgsim import OrgModel
+
+    params = {"organisation": {"size": 40, "grades": 4, "span": 4},
+              "policy": {"ic_ceiling_grade": 2}, "promotion": AT_ONCE}  # fmt: skip
+    model = OrgModel(params, rules={"filling": LevelFilling({"at_review": ["specialist", "ic"]})})
     model.month = 7
     vacate(model, np.array([3, 12, 30]))
     rule = phase(model, "hiring")
@@ -55,7 +63,7 @@ def test_off_review_only_manager_vacancies_are_hired(tiny, phase) -> None:
 
 
 def test_hire_into_one_level(tiny, phase) -> None:
-    model = tiny()
+    model = tiny(promotion=AT_ONCE)
     vacate(model, np.array([3, 12, 30]))
     phase(model, "hiring").step_level(model, 2)
     np.testing.assert_array_equal(np.flatnonzero(model.holder < 0), [3, 30])
@@ -69,7 +77,7 @@ def test_hiring_needs_vacant_positions(tiny) -> None:
 
 
 def test_ask_the_question_hires_managers_who_say_they_want_to_lead(tiny, phase) -> None:
-    model = tiny(organisation={"size": 2000}, policy="ask-the-question")
+    model = tiny(organisation={"size": 2000}, policy="ask-the-question", promotion=AT_ONCE)
     h, p = model.hierarchy, model.people
     mgr = np.flatnonzero(h.role == MANAGER)
     positions = mgr[h.grade[mgr] < h.grades]
@@ -88,7 +96,9 @@ def test_external_managers_must_accept_the_role(tiny, phase) -> None:
     here): status alone can tip a reluctant outsider, and, as an outsider has no specialist
     ladder to weigh, the same holds under a genuine dual track."""
     for policy in ("single-ladder", "genuine-dual-track"):
-        model = tiny(organisation={"size": 2000}, policy=policy, promotion={"acceptance_noise": 0})
+        model = tiny(
+            organisation={"size": 2000}, policy=policy, promotion={"acceptance_noise": 0} | AT_ONCE
+        )
         h, p = model.hierarchy, model.people
         positions = np.flatnonzero((h.role == MANAGER) & (h.grade < h.grades))
         vacate(model, positions)
@@ -118,7 +128,8 @@ def test_with_accept_all_managers_are_hired_on_the_first_draw(tiny, phase) -> No
 
     hired = {}
     for acceptance in (None, "accept-all", "acceptance"):
-        model = OrgModel({"organisation": {"size": 400}}, rules={"acceptance": acceptance})
+        params = {"organisation": {"size": 400}, "promotion": AT_ONCE}
+        model = OrgModel(params, rules={"acceptance": acceptance})
         h, p = model.hierarchy, model.people
         positions = np.flatnonzero((h.role == MANAGER) & (h.grade < h.grades))
         vacate(model, positions)
@@ -133,3 +144,34 @@ def test_with_accept_all_managers_are_hired_on_the_first_draw(tiny, phase) -> No
         else:
             assert not redrawn.any()
     np.testing.assert_array_equal(hired[None], hired["accept-all"])
+
+
+def test_the_time_to_hire_is_a_geometric_wait_shared_by_policies(tiny, phase) -> None:
+    """Each step a due vacancy is filled from outside with probability 1 - exp(-1 / mean):
+    over 4,000-person charts with every grade-1 post vacant (1,500-1,900), the share hired in
+    one step is within 0.04 of it (binomial sd at most 0.013: over 3 sd), and the same posts
+    wait under every policy (one uniform per position per step)."""
+    waits = {}
+    for policy in ("single-ladder", "genuine-dual-track"):
+        model = tiny(organisation={"size": 4000}, policy=policy)
+        positions = np.flatnonzero(model.hierarchy.grade == 1)
+        assert positions.size > 1500
+        vacate(model, positions)
+        phase(model, "hiring").step(model)
+        hired = model.holder[positions] >= 0
+        mean = model.params.promotion.time_to_hire_months
+        assert abs(hired.mean() - (1 - np.exp(-1 / mean))) < 0.04, policy
+        waits[policy] = dict(zip(positions.tolist(), hired.tolist(), strict=True))
+    shared = waits["single-ladder"].keys() & waits["genuine-dual-track"].keys()
+    assert len(shared) > 1000
+    assert all(waits["single-ladder"][k] == waits["genuine-dual-track"][k] for k in shared)
+    # a yearly step waits twelve months' worth: 1 - exp(-12 / 12) with a 12-month mean
+    from orgsim import OrgModel
+
+    params = {"organisation": {"size": 4000}, "promotion": {"time_to_hire_months": 12}}
+    model = OrgModel(params | {"step_months": 12})
+    positions = np.flatnonzero(model.hierarchy.grade == 1)
+    vacate(model, positions)
+    phase(model, "hiring").step(model)
+    hired = (model.holder[positions] >= 0).mean()
+    assert abs(hired - (1 - np.exp(-1.0))) < 0.04

@@ -29,7 +29,7 @@ def test_manager_vacancy_goes_to_the_best_performer_who_accepts(tiny, phase) -> 
     best, second = grade2[-1], grade2[-2]
     p.status_drive[best], p.motivation[best] = 0.0, 0.1  # declines: 0 - 0.4 < 0
     pid, old_post = p.uid[second], p.position[second]
-    model.month = 3  # off review: only manager vacancies are filled
+    model.month = 3
     vacate(model, 4)
     phase(model, "promotion").step(model)
     # the person keeps their row and now holds the post
@@ -37,10 +37,13 @@ def test_manager_vacancy_goes_to_the_best_performer_who_accepts(tiny, phase) -> 
     assert p.grade[second] == 3 and p.role[second] == MANAGER
     assert p.promoted_month[second] == 3 and p.time_in_grade[second] == 0
     assert p.pre_promotion_performance[second] == pytest.approx(0.6 - 0.3 / (len(grade2) - 1))
-    assert model.holder[old_post] == -1  # the IC vacancy waits for the review
+    # the IC vacancy left behind is filled in the same pass, from grade 1 (a chain)
+    assert p.grade[model.holder[old_post]] == 2 and model.holder[old_post] != second
     assert p.position[best] != 4 and p.grade[best] == 2
     ev = model.events_frame.query("event == 'promotion'")
-    assert len(ev) == 1 and ev["to_role"].iloc[0] == "manager"
+    assert ev["from_grade"].tolist() == [2, 1] and ev["to_grade"].tolist() == [3, 2]
+    ev = ev[ev["to_role"] == "manager"]
+    assert len(ev) == 1
     assert ev["person_id"].iloc[0] == pid
     assert ev["pre_promotion_performance"].iloc[0] == p.pre_promotion_performance[second]
     model.recorder.record(model)
@@ -233,3 +236,32 @@ def test_a_row_taken_by_a_hire_within_the_step_is_observed_afresh(tiny, phase) -
     assert after[row] == pytest.approx(expected) and after[row] != pytest.approx(before[row])
     others = np.arange(len(before)) != row
     np.testing.assert_array_equal(after[others], before[others])
+
+
+def test_who_turns_management_down_takes_the_specialist_post_first(tiny, phase) -> None:
+    """What a candidate weighs when declining is what happens: under a genuine dual track,
+    a practitioner who declines a manager post goes first for a specialist vacancy at that
+    grade in the same step, ahead of better performers."""
+    model = tiny(policy="genuine-dual-track", promotion=EXACT)
+    p = model.people
+    ics = np.flatnonzero(p.active & (p.grade == 2) & (p.role == IC))
+    p.firm_expertise[:] = 1.0
+    p.skill[ics] = np.linspace(0.3, 0.6, len(ics))
+    p.status_drive[ics], p.motivation[ics] = 0.5, 0.9  # everyone accepts: 0.7 > P x 0.3
+    decliner = ics[0]  # the weakest performer, who does not want to lead: 0.3 - 0.4 < 0
+    p.motivation[decliner] = 0.1
+    manager_post = model.positions(3, MANAGER)[0]
+    specialist_post = model.positions(3, SPECIALIST)[0]
+    vacate(model, [manager_post, specialist_post])
+    phase(model, "promotion").step(model)
+    assert model.holder[specialist_post] == decliner
+    assert model.holder[manager_post] == ics[-1]  # the best performer who accepts
+    # without the decline, the specialist post goes to the best performer left
+    model = tiny(policy="genuine-dual-track", promotion=EXACT)
+    p = model.people
+    p.firm_expertise[:] = 1.0
+    p.skill[ics] = np.linspace(0.3, 0.6, len(ics))
+    p.status_drive[ics], p.motivation[ics] = 0.5, 0.9
+    vacate(model, [manager_post, specialist_post])
+    phase(model, "promotion").step(model)
+    assert model.holder[specialist_post] == ics[-2]

@@ -39,6 +39,29 @@ def test_manager_selection_by_the_policy_lever(tiny) -> None:
     assert select(model) == [15, 10, 13, 11]
 
 
+def test_top_performers_are_judged_on_the_record_of_their_current_job(tiny) -> None:
+    """Serving managers compete on how well they lead (manager quality + assessment noise),
+    practitioners on technical performance, each standardised within its own group: a
+    brilliant technician who leads badly is not made a senior manager."""
+    model = tiny(policy_overrides={"assessment_noise": 0.0})
+    p = model.people
+    managers = np.flatnonzero(p.role == MANAGER)[:3]
+    ics = np.flatnonzero(p.role == IC)[:3]
+    rows = np.concatenate([managers, ics])
+    perf = np.zeros(len(p))
+    perf[managers] = [5.0, 0.1, 0.2]  # the technical star leads worst
+    perf[ics] = [0.3, 0.6, 0.9]
+    p.manager_quality[managers] = [0.2, 0.8, 0.5]
+    d = {"performance": perf, "assessment": np.zeros(len(p)), "lottery": np.zeros(len(p))}
+    chosen = model.components["selection"].select(model, Vacancy(3, MANAGER, 6, rows, d))
+    # z-scores: managers -1.22, +1.22, 0 by quality; ICs -1.22, 0, +1.22 by performance
+    expected = [managers[1], ics[2], managers[2], ics[1], managers[0], ics[0]]
+    assert chosen.tolist() == expected
+    # a specialist or IC post still goes by technical performance
+    chosen = model.components["selection"].select(model, Vacancy(3, IC, 1, rows, d))
+    assert chosen.tolist() == [managers[0]]
+
+
 def test_assessment_noise_blurs_aptitude(tiny) -> None:
     model = tiny(policy_overrides={"selection": "assessed-aptitude", "assessment_noise": 1.0})
     model.people.aptitude[ROWS] = [0.5, 0.1, 0.9, 0.3, 0.2, 0.8]
