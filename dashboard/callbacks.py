@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from functools import wraps
 from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, no_update, set_props
+from dash import Dash, Input, Output, State, ctx, dcc, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, ids
 from dashboard.data import Experiment
-from dashboard.jobs import Refused, slot
-from dashboard.paths import UnsafePathError, list_experiments
-from dashboard.whatif import (
-    LEVERS,
-    POLICY_LEVERS,
-    Limits,
-    WhatIfError,
-    build_scenario,
-    new_folder,
-    preset,
-    run_whatif,
-)
+from dashboard.paths import UnsafePathError
+from dashboard.whatif import Limits
 from orgsim import figures
-from orgsim.policies import UnknownPolicyError
 from orgsim.results import ResultsError
-from orgsim.scenario import dump_scenario
 from orgsim.verdict import from_results
 
 DATA_TABS = (ids.TAB_OVERVIEW, ids.TAB_TIMESERIES, ids.TAB_BREAKDOWNS, ids.TAB_FLOWS, ids.TAB_PETER)
@@ -101,9 +88,19 @@ def year_value(value: Any) -> float | None:
 def register(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
     """Attach every callback of the page to ``app``, reading experiments under ``root``;
     what-ifs within ``limits``, one at a time (their slot in the ``jobs`` folder)."""
+    from dashboard import callbacks_whatif  # it builds on this module's helpers
+
     register_experiment(app, root)
     register_views(app, root)
-    register_whatif(app, root, limits, jobs)
+    callbacks_whatif.register(app, root, limits, jobs)
+
+
+def whatif_gate(limits: Limits, root: Path | None = None) -> Callable[[Any], None]:
+    """The check of a what-if before its process starts (callbacks_whatif.whatif_gate); without
+    ``root`` it refuses what-ifs that start from an experiment."""
+    from dashboard import callbacks_whatif
+
+    return callbacks_whatif.whatif_gate(limits, root)
 
 
 def describe(exp: Experiment) -> str:
@@ -158,7 +155,7 @@ def register_experiment(app: Dash, root: Path) -> None:
     @app.callback(
         Output(ids.YEAR, "max"),
         Output(ids.YEAR, "marks"),
-        Output(ids.YEAR, "value"),
+        Output(ids.YEAR_INPUT, "max"),
         Input(ids.EXPERIMENT, "value"),
     )
     @guarded
@@ -166,6 +163,30 @@ def register_experiment(app: Dash, root: Path) -> None:
         last = Experiment(root, name).last_month // 12
         every = 1 if last <= 20 else 5
         return last, {y: str(y) for y in range(0, last + 1, every)}, last
+
+    @app.callback(
+        Output(ids.YEAR, "value"),
+        Output(ids.YEAR_INPUT, "value"),
+        Input(ids.YEAR, "max"),
+        Input(ids.YEAR, "value"),
+        Input(ids.YEAR_INPUT, "value"),
+    )
+    def year(last: Any, slider: Any, typed: Any) -> tuple:
+        """The slider and the year box show the same year: the horizon for a new experiment,
+        the slider's once it is let go, the box's on Enter (within 0 and the horizon)."""
+        last = None if year_value(last) is None else int(last)
+        moved = ctx.triggered_prop_ids
+        if f"{ids.YEAR}.max" in moved or not moved:  # a new experiment, or the first call
+            return last, last
+        if f"{ids.YEAR}.value" in moved:
+            return no_update, year_value(slider)
+        if f"{ids.YEAR_INPUT}.value" in moved:
+            typed = year_value(typed)
+            if typed is None:  # empty, or outside the box's range
+                raise PreventUpdate
+            at = round(min(max(typed, 0), last if last is not None else typed))
+            return at, at
+        raise PreventUpdate
 
     @app.callback(
         Output(ids.FLOW_POLICY, "options"),
@@ -250,146 +271,3 @@ def register_views(app: Dash, root: Path) -> None:
         frame, what = exp.view_data(tab, measure, year_value(year))
         stem = Path(name).name if name != "." else exp.folder.name
         return dcc.send_data_frame(frame.to_csv, f"{stem}-{what}.csv", index=False)
-
-
-def form_states() -> list[State]:
-    """The what-if form: the two policies, then every lever."""
-    names = ["policy", "baseline", *(lv.name for lv in LEVERS)]
-    return [State(ids.lever(n), "value") for n in names]
-
-
-def form_values(values: Any) -> tuple[Any, Any, dict[str, Any]]:
-    """(policy, baseline, lever values) from the states of ``form_states``."""
-    if not isinstance(values, list | tuple) or len(values) != 2 + len(LEVERS):
-        raise WhatIfError("what-if: the form's values are incomplete")
-    policy, baseline, *rest = values
-    return policy, baseline, {lv.name: v for lv, v in zip(LEVERS, rest, strict=True)}
-
-
-def whatif_gate(limits: Limits) -> Callable[[Any], None]:
-    """Checks a what-if's form before its process starts: Refused if it is invalid or beyond
-    ``limits`` (the arguments are the run callback's: the click count, then the form)."""
-
-    def gate(args: Any) -> None:
-        try:
-            if not isinstance(args, list | tuple) or not args:
-                raise WhatIfError("what-if: the form's values are missing")
-            policy, baseline, levers = form_values(args[1:])
-            limits.check_form(levers)
-            limits.check(build_scenario("what-if", policy, baseline, levers))
-        except WhatIfError as err:
-            raise Refused(short(err)) from None
-
-    return gate
-
-
-def run_failed(err: Exception) -> tuple:
-    """The what-if's status when it was refused before starting or failed while running."""
-    if isinstance(err, Refused):
-        return no_update, f"Cannot run this what-if: {err}"
-    LOG.error("what-if failed", exc_info=err)
-    first = str(err).strip().split("\n")[0].removeprefix("An error occurred inside a ")
-    return no_update, f"The what-if failed: {short(first)}"
-
-
-def register_whatif(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
-    """The what-if panel: presets, the background run, its result and the YAML download."""
-
-    @app.callback(
-        *[Output(ids.lever(n), "value") for n in POLICY_LEVERS],
-        Input(ids.lever("policy"), "value"),
-        prevent_initial_call=True,
-    )
-    def load_preset(policy: str) -> tuple:
-        try:
-            values = preset(text(policy, "policy"))
-        except UnknownPolicyError:
-            raise PreventUpdate from None
-        return tuple(values[n] for n in POLICY_LEVERS)
-
-    @app.callback(
-        Output(ids.WHATIF_DONE, "data"),
-        Output(ids.WHATIF_STATUS, "children"),
-        Input(ids.WHATIF_RUN, "n_clicks"),
-        *form_states(),
-        background=True,
-        prevent_initial_call=True,
-        interval=300,
-        running=[
-            (Output(ids.WHATIF_RUN, "disabled"), True, False),
-            (Output(ids.WHATIF_CANCEL, "disabled"), False, True),
-            (Output(ids.WHATIF_PROGRESS_BOX, "hidden"), False, False),
-        ],
-        cancel=[Input(ids.WHATIF_CANCEL, "n_clicks")],
-        progress=[
-            Output(ids.WHATIF_PROGRESS, "value"),
-            Output(ids.WHATIF_PROGRESS, "max"),
-            Output(ids.WHATIF_PROGRESS_TEXT, "children"),
-        ],
-        on_error=run_failed,
-    )
-    def run(set_progress: Callable, _: int, *values: Any) -> tuple:
-        # In the job's own process, started only once the JobManager's gate let it through.
-        start, folder = time.perf_counter(), new_folder(root)
-        set_progress(("0", "1", "Starting the runs…"))
-        try:
-            policy, baseline, levers = form_values(values)
-            limits.check_form(levers)
-            scenario = build_scenario(folder.name, policy, baseline, levers)
-            limits.check(scenario)
-        except WhatIfError as err:
-            return no_update, f"Cannot run this what-if: {short(err)}"
-        try:
-
-            def queued(ahead: int) -> None:
-                set_progress(("0", "1", f"Queued: {ahead} what-if(s) ahead of this one…"))
-
-            with slot(jobs, on_wait=queued):
-                run_whatif(
-                    scenario,
-                    folder,
-                    lambda d, n: set_progress((str(d), str(n), f"{d} / {n} runs")),
-                )
-        except Refused as err:
-            return no_update, f"Cannot run this what-if: {err}"
-        except (ResultsError, OSError) as err:
-            return no_update, f"The what-if failed: {short(err)}"
-        took = time.perf_counter() - start
-        return folder.name, f"Finished in {took:.1f} s; saved as {folder.name} under {root}."
-
-    @app.callback(
-        Output(ids.WHATIF_STATUS, "children", allow_duplicate=True),
-        Input(ids.WHATIF_CANCEL, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def cancelled(_: int) -> str:
-        return "Cancelled. The unfinished folder is kept but not listed; nothing else changed."
-
-    @app.callback(
-        Output(ids.EXPERIMENT, "options"),
-        Output(ids.EXPERIMENT, "value"),
-        Output(ids.WHATIF_RESULT, "children"),
-        Input(ids.WHATIF_DONE, "data"),
-        prevent_initial_call=True,
-    )
-    @guarded
-    def show_result(name: str) -> tuple:
-        exp = Experiment(root, name)
-        bands = exp.bands("engagement")
-        fig = figures.timeseries_figure(bands, exp.results.measures["engagement"], exp.colours)
-        result = components.whatif_result(name, exp.cards(), exp.colours, fig)
-        return list_experiments(root), name, result
-
-    @app.callback(
-        Output(ids.WHATIF_YAML_FILE, "data"),
-        Output(ids.WHATIF_STATUS, "children", allow_duplicate=True),
-        Input(ids.WHATIF_YAML, "n_clicks"),
-        *form_states(),
-        prevent_initial_call=True,
-    )
-    def download_yaml(_: int, *values: Any) -> tuple:
-        try:
-            scenario = build_scenario("what-if", *form_values(values))
-        except WhatIfError as err:
-            return no_update, f"Cannot save this what-if: {short(err)}"
-        return dcc.send_string(dump_scenario(scenario), "what-if.yaml"), no_update

@@ -8,8 +8,9 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components_whatif import whatif_tab
 from dashboard.data import MONEY_SLIDERS
-from dashboard.whatif import LEVERS, Lever, Limits, choices, policy_names, preset
+from dashboard.whatif import Limits
 from orgsim.overview import Card, CardRow
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
@@ -163,14 +164,21 @@ def timeseries_tab() -> html.Div:
     )
 
 
+YEAR_PICK = {"display": "flex", "alignItems": "center", "gap": "10px", "marginBottom": "6px"}
+
+
 def breakdowns_tab() -> html.Div:
-    """A year slider over the heatmap, the pyramid and the reluctant managers."""
+    """A year box and slider over the heatmap, the pyramid and the reluctant managers. The box
+    redraws on Enter (or on leaving it); the slider, once let go."""
     slider = dcc.Slider(
-        id=ids.YEAR, min=0, max=1, step=1, value=1, allow_direct_input=True, updatemode="mouseup"
+        id=ids.YEAR, min=0, max=1, step=1, value=1, allow_direct_input=False, updatemode="mouseup"
     )
+    box = dcc.Input(id=ids.YEAR_INPUT, type="number", min=0, max=1, step=1, value=1,
+                    debounce=True, className="number", style={"width": "110px"})  # fmt: skip
+    hint = html.Small("type a year and press Enter, or move the slider")
     return html.Div(
         [
-            html.Label("Year", htmlFor=ids.YEAR),
+            html.Div([html.Label("Year", htmlFor=ids.YEAR_INPUT), box, hint], style=YEAR_PICK),
             slider,
             graph(ids.HEATMAP_GRAPH),
             graph(ids.PYRAMID_GRAPH),
@@ -319,110 +327,4 @@ def card_row(r: CardRow, colours: dict[str, str]) -> html.Tr:
             html.Td(diff),
         ],
         className=f"verdict-{r.verdict}",
-    )
-
-
-def control(lever: Lever, value: Any, limits: Limits) -> html.Div:
-    """One what-if lever; its range and help text come from the parameter (and the server's
-    limits)."""
-    lo, hi = lever.bounds()[0], limits.cap(lever)
-    lid = ids.lever(lever.name)
-    if lever.control == "choice":
-        widget: Any = dcc.Dropdown(id=lid, options=choices(lever), value=value, clearable=False)
-    elif lever.control == "slider":
-        widget = dcc.Slider(
-            id=lid,
-            min=lo,
-            max=hi,
-            step=lever.step,
-            value=value,
-            marks=None,
-            tooltip={"placement": "bottom"},
-            allow_direct_input=True,
-        )
-    else:
-        widget = dcc.Input(
-            id=lid,
-            type="number",
-            min=lo,
-            max=hi,
-            step=lever.step,
-            value=value,
-            debounce=True,
-            className="number",
-        )
-    return html.Div([html.Label(lever.label), widget, html.Small(lever.help)], className="lever")
-
-
-def whatif_tab(limits: Limits) -> html.Div:
-    """The what-if form, its run and cancel buttons, progress, status and result."""
-    intro = ("Change the main levers and run a new experiment: the policy you try runs beside "
-             "the baseline, with paired replications. The result is saved under the results "
-             "folder like any run.")  # fmt: skip
-    return html.Div(
-        [html.P(intro, className="lead"), whatif_form(limits), whatif_buttons(),
-         whatif_progress(),
-         html.Div(id=ids.WHATIF_STATUS, className="status"), html.Div(id=ids.WHATIF_RESULT)]
-    )  # fmt: skip
-
-
-def whatif_form(limits: Limits) -> html.Div:
-    """The policy to try, the baseline, and every lever, starting at the tried policy's values;
-    below them, this server's bound on the size of one what-if."""
-    names = policy_names()
-    start = {lv.name: lv.default() for lv in LEVERS} | preset(names[1])
-    pick = [
-        _choice(ids.lever("policy"), "Policy to try", names, names[1]),
-        _choice(ids.lever("baseline"), "Compared with (baseline)", names, names[0]),
-    ]
-    bound = html.Small(
-        "This server runs one what-if at a time (later ones wait in line, shown in the "
-        f"progress bar), each of at most {limits.people:,} people, "
-        f"{limits.replications:,} replications per policy, {limits.years:,g} years and "
-        f"{limits.employee_months:,} employee-months (policies x replications x people x "
-        "years x 12).",
-        className="bounds",
-    )
-    controls = [control(lv, start[lv.name], limits) for lv in LEVERS]
-    return html.Div([*pick, *controls, bound], className="form")
-
-
-def whatif_buttons() -> html.Div:
-    """Run, cancel (enabled while running) and download the what-if as a scenario file."""
-    return html.Div(
-        [html.Button("Run what-if", id=ids.WHATIF_RUN, className="button"),
-         html.Button("Cancel", id=ids.WHATIF_CANCEL, className="button secondary", disabled=True),
-         html.Button("Download as scenario (YAML)", id=ids.WHATIF_YAML,
-                     className="button secondary")],
-        className="buttons",
-    )  # fmt: skip
-
-
-def whatif_progress() -> html.Div:
-    """A progress bar and 'n / N runs', shown once a run starts."""
-    return html.Div(
-        [html.Progress(id=ids.WHATIF_PROGRESS, value="0", max="1"),
-         html.Span(id=ids.WHATIF_PROGRESS_TEXT)],
-        id=ids.WHATIF_PROGRESS_BOX, className="progress", hidden=True,
-    )  # fmt: skip
-
-
-def _choice(cid: dict, label: str, options: list[str], value: str) -> html.Div:
-    return html.Div(
-        [html.Label(label), dcc.Dropdown(id=cid, options=options, value=value, clearable=False)],
-        className="lever",
-    )
-
-
-def whatif_result(name: str, items: list[Card], colours: dict[str, str], fig: Any) -> html.Div:
-    """A finished what-if beside its baseline: the key cards and engagement over time."""
-    note = "Every tab now shows this experiment; pick another one above to go back."
-    return html.Div(
-        [
-            html.H2(f"Result: {name}"),
-            html.P(note, className="lead"),
-            cards(items, colours),
-            dcc.Graph(figure=fig, config=GRAPH_CONFIG),
-        ],
-        className="whatif-result",
     )

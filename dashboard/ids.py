@@ -26,6 +26,7 @@ OVERVIEW_CARDS = "overview-cards"
 MEASURE = "measure-picker"
 TIMESERIES_GRAPH = "timeseries-graph"
 YEAR = "year-slider"
+YEAR_INPUT = "year-input"  # the year typed in; it moves the slider on Enter (or leaving it)
 HEATMAP_GRAPH = "heatmap-graph"
 PYRAMID_GRAPH = "pyramid-graph"
 RELUCTANT_GRAPH = "reluctant-graph"
@@ -75,8 +76,15 @@ WHATIF_DONE = "whatif-done"
 WHATIF_RESULT = "whatif-result"
 WHATIF_YAML = "whatif-yaml-button"
 WHATIF_YAML_FILE = "whatif-yaml-file"
+WHATIF_SOURCE_INFO = "whatif-source-info"  # where the form starts, and what was left out
+WHATIF_PICK = "whatif-pick"  # the experiment and the policy the levers change, in one store
 
 
 def lever(name: str) -> dict[str, str]:
     """The id of one what-if lever control."""
     return {"type": WHATIF_LEVER, "name": name}
+
+
+def whatif_value(name: str) -> str:
+    """The id of the text showing one what-if slider's value and range."""
+    return f"whatif-{name.replace('_', '-')}-value"

@@ -1,7 +1,10 @@
-"""The what-if panel's levers, derived from orgsim.parameters, and the experiment they run.
+"""The what-if panel's form and the experiment it runs.
 
-Each lever names a scenario field; its bounds, default, unit and help text come from that
-field's definition, so nothing here repeats a parameter. Form values are only ever placed into
+A what-if starts from a Source (dashboard.whatif_source): the scenario stored with the
+experiment picked in the dashboard, without its extension code, or the built-in policies. Each
+lever names a field: a scenario field, whose bounds, default, unit and help text come from its
+definition (so nothing here repeats a parameter), or one of the what-if's own choices (the
+experiment it starts from, the policies it compares). Form values are only ever placed into
 those fields of a Scenario (which validates them): no value from the browser is imported,
 evaluated or used as a path.
 """
@@ -16,43 +19,67 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
+from dashboard.whatif_source import (
+    CODE,
+    MAX_POLICIES,
+    QUICK_RUN,
+    Source,
+    WhatIfError,
+    default_source,
+)
 from orgsim.experiment import run_experiment
 from orgsim.parameters import ModelParams, Organisation, Policy, Workforce
-from orgsim.policies import NAMED_POLICIES, apply_policy
-from orgsim.scenario import PolicySpec, RunSettings, Scenario, describe_errors
+from orgsim.policies import apply_policy
+from orgsim.scenario import RunSettings, Scenario, describe_errors
+
+CHANGED = "what-if: "  # put before the name of the policy the levers change
+NO_LADDER = "none"  # the dropdown value of specialist_top_grade = None
+
+
+class Start(BaseModel):
+    """The what-if's own choices, beside the scenario's fields."""
+
+    experiment: str | None = Field(
+        None,
+        description="The experiment picked at the top of the page: the what-if starts from its "
+        "stored scenario (none: the built-in policies).",
+    )
+    compared: list[str] | None = Field(
+        None, description=f"The policies to run, at most {MAX_POLICIES}, the baseline first."
+    )
+
 
 SECTIONS: dict[str, type[BaseModel]] = {
+    "what-if": Start,
     "policy": Policy,
     "organisation": Organisation,
     "workforce": Workforce,
     "run": RunSettings,
 }
-NO_LADDER = "none"  # the dropdown value of specialist_top_grade = None
-#: The panel's run size: smaller than a full study so that a what-if answers in seconds.
-QUICK_RUN = {"years": 10, "replications": 10}
+SHARED_SECTIONS = ("organisation", "workforce", "run")  # the same for every compared policy
 
 
 @dataclass(frozen=True)
 class Lever:
-    """One control of the what-if form: a scenario field, a short label and a control kind."""
+    """One control of the what-if form: a field, a short label and a control kind."""
 
     name: str
     label: str
     section: str
-    control: Literal["slider", "number", "choice"]
+    control: Literal["slider", "number", "choice", "multi", "text"]
     step: float = 1
 
     @property
     def info(self) -> FieldInfo:
-        """The parameter's definition (default, bounds, unit, description)."""
+        """The field's definition (default, bounds, unit, description)."""
         return SECTIONS[self.section].model_fields[self.name]
 
     @property
     def help(self) -> str:
-        """The parameter's description and unit, shown under the control."""
+        """The field's description and unit, shown under the control."""
         unit = (self.info.json_schema_extra or {}).get("unit")
         return f"{self.info.description}{f' ({unit})' if unit else ''}"
 
@@ -65,7 +92,7 @@ class Lever:
         return lo, hi
 
     def default(self) -> Any:
-        """The starting value: the quick run size, else the parameter's own default."""
+        """The starting value: the quick run size, else the field's own default."""
         if self.section == "run" and self.name in QUICK_RUN:
             return QUICK_RUN[self.name]
         return self.info.default
@@ -76,28 +103,29 @@ class Lever:
 
 
 LEVERS = (
+    Lever("experiment", "Starting from", "what-if", "text"),
+    Lever("compared", f"Policies to compare (up to {MAX_POLICIES})", "what-if", "multi"),
     Lever("specialist_top_grade", "Specialist ladder up to grade", "policy", "choice"),
     Lever("specialist_pay_ratio", "Specialist pay / manager pay", "policy", "slider", 0.05),
     Lever("specialist_stigma", "Stigma of the specialist track", "policy", "slider", 0.05),
     Lever("selection", "How managers are chosen", "policy", "choice"),
     Lever("coaching_reach", "Share coached before each review", "policy", "slider", 0.05),
-    Lever("size", "Organisation size", "organisation", "number", 10),
+    Lever("size", "Organisation size", "organisation", "number"),
     Lever("share_wanting_to_lead", "Share who want to manage", "workforce", "slider", 0.01),
     Lever("replications", "Replications per policy", "run", "number"),
     Lever("years", "Years simulated", "run", "number"),
 )
+LEVERS_BY_NAME = {lv.name: lv for lv in LEVERS}
 POLICY_LEVERS = tuple(lv.name for lv in LEVERS if lv.section == "policy")
+SHARED_LEVERS = tuple(lv for lv in LEVERS if lv.section in SHARED_SECTIONS)
+SLIDERS = tuple(lv for lv in LEVERS if lv.control == "slider")
 
 
-def policy_names() -> list[str]:
-    """The named policies a what-if can start from (baseline first)."""
-    return list(NAMED_POLICIES)
-
-
-def choices(lever: Lever) -> list[dict[str, Any]]:
-    """Options of a choice lever, from the field's type (or the organisation's grades)."""
+def choices(lever: Lever, params: ModelParams | None = None) -> list[dict[str, Any]]:
+    """Options of a choice lever, from the field's type (or the grades of ``params``' organisation
+    above its IC ceiling; default: the default organisation's)."""
     if lever.name == "specialist_top_grade":
-        p = ModelParams()
+        p = params or ModelParams()
         grades = range(p.policy.ic_ceiling_grade + 1, p.organisation.grades + 1)
         return [{"label": "No specialist ladder", "value": NO_LADDER}] + [
             {"label": f"Grade {g}", "value": g} for g in grades
@@ -105,14 +133,32 @@ def choices(lever: Lever) -> list[dict[str, Any]]:
     return [{"label": v, "value": v} for v in get_args(lever.info.annotation)]
 
 
-def preset(policy: str) -> dict[str, Any]:
-    """The policy levers' values under a named policy (for the default organisation)."""
-    levers = apply_policy(ModelParams(), policy).policy.model_dump()
+def lever_values(params: ModelParams) -> dict[str, Any]:
+    """The policy levers' values in ``params`` (the no-ladder choice for None)."""
+    levers = params.policy.model_dump()
     return {name: NO_LADDER if levers[name] is None else levers[name] for name in POLICY_LEVERS}
 
 
-class WhatIfError(ValueError):
-    """Form values that do not make a valid scenario; the message says which and why."""
+def preset(policy: str) -> dict[str, Any]:
+    """The policy levers' values under a named policy (for the default organisation)."""
+    return lever_values(apply_policy(ModelParams(), policy))
+
+
+def start_values(source: Source, limits: Limits) -> dict[str, Any]:
+    """The form at ``source``: its first policies (at most MAX_POLICIES, the baseline first),
+    the first other one's levers, and its organisation, workforce and run values (replications
+    at most the quick run's; each number within this server's bounds)."""
+    s, compared = source.scenario, source.policies[:MAX_POLICIES]
+    changed = next((p for p in compared if p != s.baseline), s.baseline)
+    values: dict[str, Any] = {"experiment": source.experiment, "compared": compared,
+                              "baseline": s.baseline, "policy": changed}  # fmt: skip
+    for lever in SHARED_LEVERS:
+        value = getattr(getattr(s, lever.section), lever.name)
+        if lever.name == "replications":
+            value = min(value, QUICK_RUN["replications"])
+        cap = limits.cap(lever)
+        values[lever.name] = value if cap is None else min(value, cap)
+    return values | lever_values(source.params(changed))
 
 
 @dataclass(frozen=True)
@@ -138,7 +184,7 @@ class Limits:
         """WhatIfError naming the range of a number lever left empty (the browser sends an
         empty value for a number outside the field's min and max)."""
         for lever in LEVERS:
-            if lever.control != "choice" and values.get(lever.name) is None:
+            if lever.control in ("slider", "number") and values.get(lever.name) is None:
                 lo, hi = lever.bounds()[0], self.cap(lever)
                 raise WhatIfError(
                     f"{lever.label} is empty or outside its range, {number(lo or 0)} to "
@@ -174,38 +220,104 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
+def shown(lever: Lever, value: float | None, limits: Limits) -> str:
+    """A lever's current value and its range, as shown beside its label."""
+    lo, hi = lever.bounds()[0], limits.cap(lever)
+    span = f"range {number(lo or 0)} to {number(hi) if hi is not None else 'any'}"
+    return f"({span})" if value is None else f"{number(value)} ({span})"
+
+
 def employee_months(scenario: Scenario) -> float:
     """The work of a what-if: policies x replications x people x years x 12."""
     run = scenario.run
     return len(scenario.policies) * run.replications * scenario.organisation.size * run.years * 12
 
 
-def build_scenario(name: str, policy: str, baseline: str, values: dict[str, Any]) -> Scenario:
-    """The what-if scenario: the baseline policy beside ``policy`` with the form's levers."""
-    for what, value in (("policy to try", policy), ("baseline", baseline)):
+# --- the scenario a what-if runs --------------------------------------------------------------
+def compared_policies(compared: Any, policy: str, baseline: str, source: Source) -> list[str]:
+    """The policies to run, in ``source``'s order with the baseline first (no choice: the
+    baseline and the changed policy); WhatIfError unless each is one of ``source``'s."""
+    compared = [baseline, policy] if compared is None else compared
+    if not isinstance(compared, list) or not all(isinstance(p, str) for p in compared):
+        raise WhatIfError(f"what-if: the policies to compare must be names, not {compared!r:.80}")
+    if len(set(compared)) > MAX_POLICIES:
+        raise WhatIfError(f"what-if: compare at most {MAX_POLICIES} policies, not {len(compared)}")
+    known = source.policies
+    for name in (*compared, policy, baseline):
+        if name not in known:
+            where = source.experiment or "the built-in policies"
+            raise WhatIfError(f"what-if: {name!r:.80} is not one of the policies of {where} "
+                              f"({', '.join(known)})")  # fmt: skip
+    for what, name in (("baseline", baseline), ("policy the levers change", policy)):
+        if name not in compared:
+            raise WhatIfError(f"what-if: the {what}, {name}, is not among the compared policies")
+    return [baseline, *(p for p in known if p in compared and p != baseline)]
+
+
+def changed_name(policy: str, baseline: str, compared: list[str]) -> str:
+    """The name of the changed policy: 'what-if: <policy>', unless another one has it."""
+    stem = policy.removeprefix(CHANGED)
+    taken = set(compared) - ({policy} if policy != baseline else set())  # the stored ones run
+    name, n = f"{CHANGED}{stem}", 2
+    while name in taken:
+        name, n = f"what-if {n}: {stem}", n + 1
+    return name
+
+
+def build_scenario(
+    name: str, policy: str, baseline: str, values: dict[str, Any], source: Source | None = None
+) -> Scenario:
+    """The what-if scenario: ``source``'s compared policies as stored (default: the built-in
+    ones), with ``policy`` changed by the form's policy levers and run as 'what-if: <policy>'
+    (beside the stored one when it is the baseline), and the form's organisation, workforce
+    and run values for every policy."""
+    source = source or default_source()
+    for what, value in (("policy to change", policy), ("baseline", baseline)):
         if not isinstance(value, str):
             raise WhatIfError(f"what-if: the {what} must be a policy name, not {value!r:.80}")
     if not isinstance(values, dict):
         raise WhatIfError("what-if: the form's values are missing")
-    data: dict[str, Any] = {s: {} for s in SECTIONS if s != "policy"}
-    levers = {}
-    for lever in LEVERS:
-        target = levers if lever.section == "policy" else data[lever.section]
-        target[lever.name] = lever.parse(values.get(lever.name))
+    compared = compared_policies(values.get("compared"), policy, baseline, source)
+    data = source.scenario.model_dump(mode="json")
+    levers = {n: LEVERS_BY_NAME[n].parse(values.get(n)) for n in POLICY_LEVERS}
+    for lever in SHARED_LEVERS:
+        data[lever.section][lever.name] = values.get(lever.name)
+    specs = []
+    for p in compared:
+        spec = source.scenario.policy_spec(p).model_dump(mode="json")
+        if p != policy or p == baseline:
+            specs.append(spec)
+        if p == policy:
+            changed = changed_name(policy, baseline, compared)
+            specs.append(spec | {"name": changed, "levers": spec["levers"] | levers})
+    if len(specs) > MAX_POLICIES:
+        raise WhatIfError(
+            f"what-if: the levers change the baseline, which then runs twice (as stored and "
+            f"changed): compare at most {MAX_POLICIES - 1} policies"
+        )
+    start = source.experiment or "the built-in policies"
     data |= {
         "name": name,
-        "description": f"What-if from the dashboard: {policy} with chosen levers vs {baseline}.",
-        "policies": [
-            None,  # the baseline's spec, validated below
-            {"name": f"what-if: {policy}", "base": policy, "levers": levers},
-        ],
+        "description": f"What-if from the dashboard, starting from {start}: {policy} with "
+        f"chosen levers, compared with {baseline}.",
+        "policies": specs,
         "baseline": baseline,
     }
     try:
-        data["policies"][0] = PolicySpec(name=baseline, base=baseline).model_dump()
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise WhatIfError(describe_errors(err, None, "what-if")) from None
+    if uses_code(scenario):  # never: a Source holds none; checked so that it stays so
+        raise WhatIfError(f"what-if: this scenario names {CODE}")
+    return scenario
+
+
+def uses_code(scenario: Scenario) -> bool:
+    """Whether ``scenario`` names extension code: rules, phases, measures or a stop function."""
+    until = scenario.run.until
+    return bool(scenario.rules or scenario.phases or scenario.measures
+                or any(p.rules for p in scenario.policies)
+                or (until is not None and until.use is not None))  # fmt: skip
 
 
 def new_folder(root: Path) -> Path:

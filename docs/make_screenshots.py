@@ -4,7 +4,7 @@
 
 RESULTS_ROOT should hold one experiment (e.g. ``orgsim run scenarios/compare-policies.yaml
 --years 10 --replications 10 --out RESULTS_ROOT/compare-policies``). The script serves the
-dashboard, saves the overview, runs the default what-if (a 1,000-person, 10-year, 2-policy x
+dashboard, saves the overview and the business case, runs the default what-if (a 1,000-person, 10-year, 2-policy x
 10-replication experiment, saved into RESULTS_ROOT like any run) and saves its result. Needs
 Chromium, chromedriver and selenium (``pip install -e '.[test]'``).
 """
@@ -48,7 +48,7 @@ def shoot(driver: webdriver.Chrome, path: Path, height: int | None = None) -> No
 
 
 def main(root: Path) -> None:
-    """Serve the dashboard of ``root`` and take both screenshots."""
+    """Serve the dashboard of ``root`` and take the screenshots."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, create_app(root).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -58,6 +58,10 @@ def main(root: Path) -> None:
         driver.get(f"http://127.0.0.1:{server.port}/")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".card")))
         shoot(driver, DOCS / "dashboard-overview.png", height=1300)
+        driver.find_element(By.ID, ids.TAB_MONEY).click()
+        drawn = (By.CSS_SELECTOR, f"#{ids.MONEY_WATERFALL} .waterfalllayer")
+        wait.until(ec.presence_of_element_located(drawn))
+        shoot(driver, DOCS / "dashboard-business-case.png", height=1400)
         driver.find_element(By.ID, ids.TAB_WHATIF).click()
         driver.find_element(By.ID, ids.WHATIF_RUN).click()
         done = (By.CSS_SELECTOR, f"#{ids.WHATIF_RESULT} .js-plotly-plot .main-svg")

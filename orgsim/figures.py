@@ -196,34 +196,64 @@ def engagement_heatmap(snapshot: pd.DataFrame, colours: dict[str, str], year: fl
     return style(fig, title, sub, top=120)
 
 
+#: The shortest grade bar of the pyramid, as a share of the widest grade's: a grade with very
+#: few people (the top ones) stays visible; its label gives its true count.
+MIN_BAR = 0.03
+
+
+def people(value: float) -> str:
+    """A mean count of people, as labelled on a bar: whole above 10, else one decimal."""
+    if value != value:  # NaN
+        return "n/a"
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
 def pyramid_figure(snapshot: pd.DataFrame, colours: dict[str, str], year: float) -> go.Figure:
-    """Headcount by grade, stacked by role, one panel per policy: the organisation's shape."""
+    """Headcount by grade, stacked by role, one panel per policy: the organisation's shape.
+
+    Each grade's bar is labelled with its headcount. A grade below MIN_BAR of the widest
+    grade's headcount is drawn at that length (its roles in proportion) so that the top
+    grades stay visible; labels and hover give the true counts (also in ``customdata``).
+    """
     x_title = "People (mean over replications)"
     fig = _facets(colours, x_title, "Grade", shared_yaxes=True, shared_xaxes=True)
     _, cols = _grid(len(colours))
+    totals = snapshot.groupby(["policy", "grade"], sort=False)["headcount"].sum()
+    widest = float(totals.max()) if len(totals) else 0.0
+    floor = MIN_BAR * widest if widest > 0 else 0.0
     for i, (policy, colour) in enumerate(colours.items()):
         s = snapshot[snapshot["policy"] == policy]
+        total = s.groupby("grade")["headcount"].sum().sort_index()
+        stretch = (floor / total).where((total > 0) & (total < floor), 1.0)
         for role, pattern in ROLE_PATTERNS.items():
-            r = s[s["role"] == role]
+            r, tip = s[s["role"] == role], f"{ROLE_LABELS[role]}s"
             fig.add_bar(
-                x=r["headcount"],
+                x=r["headcount"] * r["grade"].map(stretch).fillna(1.0),
                 y=r["grade"],
+                customdata=r["headcount"],
                 orientation="h",
                 name=ROLE_LABELS[role],
                 marker=dict(color=colour, pattern_shape=pattern, line=dict(color="white", width=1)),
                 showlegend=False,
                 legendgroup=role,
-                hovertemplate=hover(policy, f"grade %{{y}}: %{{x:.1f}} {ROLE_LABELS[role]}s"),
+                hovertemplate=hover(policy, f"grade %{{y}}: %{{customdata:.1f}} {tip}"),
                 **_cell(i, cols),
             )
+        fig.add_scatter(x=total * stretch, y=total.index, text=[people(v) for v in total],
+                        mode="text", textposition="middle right", name="people in the grade",
+                        textfont=dict(size=12, color="#222"), showlegend=False,
+                        hoverinfo="skip", cliponaxis=False, **_cell(i, cols))  # fmt: skip
     for role, pattern in ROLE_PATTERNS.items():  # a colour-neutral legend of the patterns
         fig.add_bar(x=[None], y=[None], name=ROLE_LABELS[role], legendgroup=role, row=1, col=1,
                     marker=dict(color="#9a9a9a", pattern_shape=pattern))  # fmt: skip
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(dtick=1)
-    fig.update_xaxes(matches="x")
+    grades = snapshot["grade"]
+    span = [grades.min() - 0.5, grades.max() + 0.6] if len(grades) else None
+    fig.update_yaxes(dtick=1, range=span)  # every grade, the top one too (no autorange here)
+    fig.update_xaxes(matches="x", range=[0, widest * 1.18] if widest > 0 else None)
     title = f"Organisation pyramid: people by grade and role (year {year:g})"
-    sub = "Bar patterns mark the role; colours mark the policy."
+    sub = ("Bar patterns mark the role; colours mark the policy. Numbers: people in the grade "
+           "(tiny grades are drawn at a minimum length).")  # fmt: skip
     return style(fig, title, sub, top=120).update_layout(legend_y=-0.2)
 
 
@@ -283,28 +313,46 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
 
 
 def flows_figure(links: pd.DataFrame, policy: str, colour: str) -> go.Figure:
-    """A Sankey of career moves per year for one policy, from ``flow_links``."""
+    """A Sankey of career moves per year for one policy, from ``flow_links``: each node is
+    labelled with the people leaving it (a source) or arriving (a target) per year, each link
+    with its move and count on hover."""
     targets = TARGETS | {t: f"Left ({t})" for t in links["target"] if t not in TARGETS}
-    labels = [*SOURCES.values(), *targets.values()]
+    links = links[links["source"].isin(SOURCES) & links["target"].isin(targets)]
+    out = links.groupby("source")["value"].sum()
+    into = links.groupby("target")["value"].sum()
+    counts = [out.get(k, 0.0) for k in SOURCES] + [into.get(k, 0.0) for k in targets]
+    names = [*SOURCES.values(), *targets.values()]
     index = {("s", k): i for i, k in enumerate(SOURCES)}
     index |= {("t", k): len(SOURCES) + i for i, k in enumerate(targets)}
-    links = links[links["source"].isin(SOURCES) & links["target"].isin(targets)]
+    ends = zip(links["source"], links["target"], links["value"], strict=True)
+    moves = [f"{SOURCES[s]} → {targets[t]}: {people(v)} a year" for s, t, v in ends]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             valueformat=".1f",
-            valuesuffix=" people per year",
-            node=dict(label=labels, color="#8c8c8c", pad=18, thickness=16),
+            valuesuffix=" people a year",
+            textfont=dict(family=FONT, size=14, color="#1a1a1a"),
+            node=dict(
+                label=[f"{n} ({people(c)})" for n, c in zip(names, counts, strict=True)],
+                customdata=counts,
+                color="#8c8c8c",
+                pad=22,
+                thickness=18,
+                hovertemplate="%{label}: %{customdata:.1f} people a year<extra></extra>",
+            ),
             link=dict(
                 source=[index["s", s] for s in links["source"]],
                 target=[index["t", t] for t in links["target"]],
                 value=links["value"],
+                label=moves,
                 color=rgba(colour, 0.35),
+                hovertemplate="%{label}<extra></extra>",
             ),
         )
     )
-    sub = "People per year, mean over replications. Promotions within a track are not shown."
-    return style(fig, f"Career moves under {policy}", sub, height=380).update_layout(margin_b=20)
+    sub = ("People per year, mean over replications; each node's count in brackets. "
+           "Promotions within a track are not shown.")  # fmt: skip
+    return style(fig, f"Career moves under {policy}", sub, height=440).update_layout(margin_b=20)
 
 
 # --- the Peter principle ----------------------------------------------------------------------

@@ -58,16 +58,74 @@ def test_time_series_has_a_line_and_band_per_policy(results: Results, colours) -
     np.testing.assert_allclose(line.y, expected)
 
 
+def pyramid_bars(fig: go.Figure) -> list[go.Bar]:
+    """The pyramid's bars (not the legend's)."""
+    return [t for t in fig.data if t.type == "bar" and t.showlegend is False]
+
+
 def test_the_pyramid_counts_everyone_at_the_chosen_month(results: Results, colours) -> None:
     structure = results.table("structure")
     snap = figures.structure_at(structure, 12)
     fig = figures.pyramid_figure(snap, colours, 1)
-    drawn = sum(np.nansum(np.asarray(t.x, dtype=float)) for t in fig.data if t.showlegend is False)
+    counted = sum(np.nansum(np.asarray(t.customdata, dtype=float)) for t in pyramid_bars(fig))
     at = structure[structure["month"] == 12]
     per_run = at.groupby(["policy", "replication"])["headcount"].sum()
-    assert drawn == pytest.approx(per_run.groupby("policy").mean().sum())
+    assert counted == pytest.approx(per_run.groupby("policy").mean().sum())
     assert "(year 1)" in fig.layout.title.text
-    assert {t.marker.color for t in fig.data if t.showlegend is False} == set(colours.values())
+    assert {t.marker.color for t in pyramid_bars(fig)} == set(colours.values())
+
+
+def steep_snapshot() -> pd.DataFrame:
+    """Two policies of a steep six-grade pyramid: hundreds at grade 1, one person at the top."""
+    rows = [
+        (policy, grade, role, count)
+        for policy, top in (("a", 1.0), ("b", 0.4))
+        for grade, role, count in [
+            (1, "ic", 600.0), (2, "ic", 150.0), (3, "ic", 40.0), (3, "manager", 8.0),
+            (4, "specialist", 3.0), (4, "manager", 5.0), (5, "manager", 2.0), (6, "manager", top),
+        ]
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["policy", "grade", "role", "headcount"])
+
+
+def test_every_grade_of_the_pyramid_is_labelled_with_its_count() -> None:
+    snap = steep_snapshot()
+    colours = figures.policy_colours(["a", "b"])
+    fig = figures.pyramid_figure(snap, colours, 3)
+    labels = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    assert len(labels) == len(colours)  # one set of labels per policy's panel
+    for policy, label in zip(colours, labels, strict=True):
+        totals = snap[snap["policy"] == policy].groupby("grade")["headcount"].sum()
+        assert list(label.y) == list(totals.index) == [1, 2, 3, 4, 5, 6]
+        assert list(label.text) == [figures.people(v) for v in totals]
+    assert list(labels[0].text) == ["600", "150", "48", "8.0", "2.0", "1.0"]
+    assert list(labels[1].text)[-1] == "0.4"
+    # the labels sit at the end of each grade's bar, as drawn
+    bars = pyramid_bars(fig)
+    for label in labels:
+        mine = [b for b in bars if b.xaxis == label.xaxis]
+        ends = pd.concat([pd.Series(np.asarray(b.x, float), index=b.y) for b in mine])
+        assert ends.groupby(level=0).sum().to_list() == pytest.approx(list(label.x))
+
+
+def test_the_top_grades_of_the_pyramid_stay_visible() -> None:
+    """A grade of one person beside one of 600 is drawn at MIN_BAR of the widest bar (its
+    roles in proportion), with its true count in the hover data; every grade is on the axis."""
+    snap = steep_snapshot()
+    fig = figures.pyramid_figure(snap, figures.policy_colours(["a", "b"]), 3)
+    floor = figures.MIN_BAR * 600
+    for bar in pyramid_bars(fig):
+        drawn, true = np.asarray(bar.x, float), np.asarray(bar.customdata, float)
+        assert (drawn >= true).all()
+        assert ((drawn == true) | (true < floor)).all()  # only small grades are stretched
+    (top,) = [b for b in pyramid_bars(fig) if b.xaxis == "x2" and b.name == "Manager"]
+    at_top = dict(zip(top.y, top.x, strict=True))
+    assert at_top[6] == pytest.approx(floor)  # 0.4 people, drawn at the minimum length
+    at_four = {b.name: dict(zip(b.y, b.x, strict=True)) for b in pyramid_bars(fig)[:3]}
+    assert at_four["Specialist"][4] + at_four["Manager"][4] == pytest.approx(floor)
+    assert at_four["Specialist"][4] / at_four["Manager"][4] == pytest.approx(3 / 5)
+    y = fig.full_figure_for_development(warn=False).layout.yaxis.range
+    assert y[0] < 1 and y[1] > 6  # the top grade is inside the plot
 
 
 def test_the_heatmap_shows_engagement_by_grade_and_role(results: Results, colours) -> None:
@@ -111,7 +169,7 @@ def test_flows_are_moves_per_year_between_roles(results: Results, colours) -> No
     (sankey,) = fig.data
     assert isinstance(sankey, go.Sankey)
     assert len(sankey.link.value) == len(links)
-    assert "Left (voluntary)" in sankey.node.label
+    assert any(label.startswith("Left (voluntary) (") for label in sankey.node.label)
     assert policy in fig.layout.title.text
 
 
@@ -143,13 +201,40 @@ def test_flows_show_every_kind_of_exit_and_no_non_moves() -> None:
         ("ic", "manager"): 0.5,
     }
     (sankey,) = figures.flows_figure(links, "p", "#0072B2").data
-    labels = list(sankey.node.label)
+    labels = [label.rsplit(" (", 1)[0] for label in sankey.node.label]  # without the count
     assert {"Left (voluntary)", "Retired", "Dismissed", "Left (layoff)"} <= set(labels)
     drawn = {
         (labels[s], labels[t]) for s, t in zip(sankey.link.source, sankey.link.target, strict=True)
     }
     assert ("Manager", "Dismissed") in drawn and ("IC", "Left (layoff)") in drawn
     assert len(sankey.link.value) == len(links)
+
+
+def test_the_sankey_shows_the_number_on_each_node_and_link() -> None:
+    """Each node is labelled with the people per year leaving it (a source) or arriving (a
+    target); each link's label names the move and its count."""
+    links = pd.DataFrame(
+        [("hired", "ic", 412.0), ("ic", "manager", 12.5), ("ic", "voluntary", 30.0),
+         ("manager", "voluntary", 2.25), ("specialist", "retirement", 0.5)],
+        columns=["source", "target", "value"],
+    )  # fmt: skip
+    (sankey,) = figures.flows_figure(links, "p", "#0072B2").data
+    labels = list(sankey.node.label)
+    sources = ["Hired from outside (412)", "IC (42)", "Manager (2.2)", "Specialist (0.5)"]
+    targets = ["To IC (412)", "To manager (12)", "Left (voluntary) (32)", "Retired (0.5)"]
+    assert set(sources + targets) <= set(labels), labels
+    counts = dict(zip(labels, sankey.node.customdata, strict=True))
+    assert counts["IC (42)"] == pytest.approx(42.5) and counts["Manager (2.2)"] == 2.25
+    moves = dict(zip(sankey.link.label, sankey.link.value, strict=True))
+    assert moves == {
+        "Hired from outside → To IC: 412 a year": 412.0,
+        "IC → To manager: 12 a year": 12.5,
+        "IC → Left (voluntary): 30 a year": 30.0,
+        "Manager → Left (voluntary): 2.2 a year": 2.25,
+        "Specialist → Retired: 0.5 a year": 0.5,
+    }
+    assert "%{label}" in sankey.link.hovertemplate and "%{customdata" in sankey.node.hovertemplate
+    assert sankey.textfont.size >= 13  # readable
 
 
 def test_peter_view_plots_every_promoted_manager(results: Results, colours, comparison) -> None:

@@ -75,20 +75,48 @@ def test_switching_measure_redraws_the_time_series(start, results_root: Path) ->
     assert dash.get_logs() == []
 
 
+def year_box(dash) -> str:
+    """The year typed in the year box, as the page holds it."""
+    return dash.find_element(f"#{ids.YEAR_INPUT}").get_attribute("value")
+
+
 def test_the_year_slider_redraws_the_pyramid(start, results_root: Path) -> None:
     dash = start(results_root)
     open_tab(dash, ids.TAB_BREAKDOWNS, ids.PYRAMID_GRAPH)
     title = f"#{ids.PYRAMID_GRAPH} .gtitle"
     dash.wait_for_contains_text(title, "(year 2)", timeout=10)
+    assert year_box(dash) == "2"
     dash.find_element(f"#{ids.YEAR} [role=slider]").send_keys(Keys.HOME)
     dash.wait_for_contains_text(title, "(year 0)", timeout=10)
     dash.wait_for_contains_text(f"#{ids.HEATMAP_GRAPH} .gtitle", "(year 0)", timeout=10)
+    assert year_box(dash) == "0"  # the box follows the slider
+    assert dash.get_logs() == []
+
+
+def test_enter_in_the_year_box_redraws(start, results_root: Path) -> None:
+    dash = start(results_root)
+    open_tab(dash, ids.TAB_BREAKDOWNS, ids.PYRAMID_GRAPH)
+    title = f"#{ids.PYRAMID_GRAPH} .gtitle"
+    dash.wait_for_contains_text(title, "(year 2)", timeout=10)
+    box = dash.find_element(f"#{ids.YEAR_INPUT}")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("1")
+    time.sleep(1)  # typing alone redraws nothing
+    assert "(year 2)" in dash.find_element(title).text
+    box.send_keys(Keys.ENTER)  # the box keeps the focus: Enter alone commits the year
+    dash.wait_for_contains_text(title, "(year 1)", timeout=10)
+    dash.wait_for_contains_text(f"#{ids.HEATMAP_GRAPH} .gtitle", "(year 1)", timeout=10)
+    dash.wait_for_contains_text(f"#{ids.RELUCTANT_GRAPH} .gtitle", "(year 1)", timeout=10)
+    thumb = dash.find_element(f"#{ids.YEAR} [role=slider]")
+    assert thumb.get_attribute("aria-valuenow") == "1"  # the slider follows the box
+    assert dash.driver.switch_to.active_element == box
     assert dash.get_logs() == []
 
 
 def test_a_whatif_runs_to_completion_and_its_results_appear(start, results_root: Path) -> None:
     dash = start(results_root)
     dash.wait_for_element(f"#{ids.TAB_WHATIF}", timeout=20).click()
+    dash.wait_for_contains_text(f"#{ids.WHATIF_SOURCE_INFO}", "Starting from tiny", timeout=20)
     for name, value in (("size", 60), ("years", 1), ("replications", 2)):
         type_number(dash, name, value)
     dash.find_element(f"#{ids.WHATIF_RUN}").click()
@@ -97,8 +125,10 @@ def test_a_whatif_runs_to_completion_and_its_results_appear(start, results_root:
     dash.wait_for_contains_text(f"#{ids.WHATIF_RESULT}", "Result: whatif-", timeout=20)
     (folder,) = results_root.glob("whatif-*")
     results = load(folder)
-    assert results.policies == ["single-ladder", "what-if: nominal-dual-track"]
-    assert results.manifest["scenario"]["organisation"]["size"] == 60
+    assert results.policies == ["single-ladder", "what-if: genuine"]  # tiny's, one changed
+    scenario = results.manifest["scenario"]
+    assert scenario["organisation"]["size"] == 60
+    assert scenario["policies"][1]["levers"]["specialist_share"] == 0.4  # as tiny stores it
     assert dash.find_element(f"#{ids.EXPERIMENT}").text == folder.name
     assert len(dash.find_elements(f"#{ids.WHATIF_RESULT} .card")) == len(KEY_MEASURES)
     assert dash.find_element(f"#{ids.WHATIF_PROGRESS}").get_attribute("value") == "4"
