@@ -296,7 +296,7 @@ class Engagement(Section):
     )
     noise: float = param(0.05, "Sd of monthly engagement noise.", "0..1", ASSUMPTION, ge=0, le=1)
     engaged_threshold: float = param(
-        0.75,
+        0.775,
         "Engagement at or above which a person counts as 'engaged' (Gallup's category).",
         "0..1",
         "calibrated: UK engaged share ~10% (Gallup)",
