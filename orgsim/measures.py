@@ -148,15 +148,20 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     if rows.size < min_managers:
         return float("nan")
     grades = np.unique(p.grade[rows], return_inverse=True)[1]
-    controls = np.column_stack([np.eye(grades.max() + 1)[grades], p.promoted_month[rows]])
-    if rows.size <= controls.shape[1] + 2:
+    if rows.size <= grades.max() + 3:  # no more managers than controls + 2
         return float("nan")
-    pair = np.column_stack([p.pre_promotion_performance[rows], team_mean[p.position[rows]]])
-    fitted = controls @ np.linalg.lstsq(controls, pair, rcond=None)[0]
-    residual = pair - fitted
-    if np.any(residual.std(axis=0) < 1e-12):
+    # Frisch-Waugh-Lovell: demean within grade, then take out the promotion month's slope;
+    # the same residuals as a least-squares fit on grade indicators and the month.
+    columns = [p.pre_promotion_performance[rows], team_mean[p.position[rows]],
+               p.promoted_month[rows].astype(float)]  # fmt: skip
+    n = np.bincount(grades)
+    x, y, month = (v - (np.bincount(grades, weights=v) / n)[grades] for v in columns)
+    spread = month @ month
+    if spread > 0:
+        x, y = x - (x @ month / spread) * month, y - (y @ month / spread) * month
+    if x.std() < 1e-12 or y.std() < 1e-12:
         return float("nan")
-    return float(np.corrcoef(residual.T)[0, 1])
+    return float(np.corrcoef(x, y)[0, 1])
 
 
 class Snapshot:
