@@ -381,6 +381,9 @@ def _run_codes(df: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarra
         column = df[key]
         if isinstance(column.dtype, pd.CategoricalDtype):
             codes, size = column.cat.codes.to_numpy(np.int64), len(column.cat.categories)
+        elif pd.api.types.is_integer_dtype(column.dtype) and len(column) and column.min() >= 0:
+            codes = column.to_numpy(np.int64)  # replications and points: small numbers already
+            size = int(codes.max()) + 1
         else:
             codes, uniques = pd.factorize(column, sort=False)
             size = len(uniques)
@@ -530,16 +533,20 @@ class Valuation:
         return {p: payback_year(self.yearly, p) for p in self.policies if p != self.baseline}
 
 
-def _read(results: Results, name: str, columns: list[str]) -> pd.DataFrame:
-    """Only the named columns (those the table has) of a stored table, the policy column
-    dictionary-encoded (the events table can hold millions of rows)."""
+def _read(
+    results: Results, name: str, columns: list[str], events: list[str] | None = None
+) -> pd.DataFrame:
+    """Only the named columns (those the table has) of a stored table, and only the rows of
+    the named ``events`` kinds if given; the policy column dictionary-encoded (the events
+    table can hold millions of rows)."""
     path = results.folder / f"{name}.parquet"
     if not path.is_file():
         raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
     try:
         present = pq.read_schema(path).names
         keep = [c for c in present if c in columns]
-        table = pq.read_table(path, columns=keep, read_dictionary=["policy"])
+        rows = [("event", "in", events)] if events is not None and "event" in present else None
+        table = pq.read_table(path, columns=keep, read_dictionary=["policy"], filters=rows)
     except (OSError, pa.ArrowException) as err:
         raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
     return table.to_pandas()
@@ -554,7 +561,9 @@ def value_results(results: Results, money: Money | None = None) -> Valuation:
     structure = _read(results, "structure", [*keys, *STRUCTURE_COLUMNS[:5]])
     pays = policy_pay(manifest, structure)
     timeseries = _read(results, "timeseries", [*keys, "month", "team_output"])
-    events = _read(results, "events", [*keys, *EVENT_COLUMNS, "grade", "count"])
+    costed = [k for k, kind in EVENT_KINDS.items() if kind.exit]
+    costed += ["hire", "promotion", "coached", "training"]
+    events = _read(results, "events", [*keys, *EVENT_COLUMNS, "grade", "count"], costed)
     kept = manifest["scenario"].get("run", {}).get("events", "all") != "none"
     step = int(manifest["scenario"].get("step_months", 1))
     yearly, summary = value_tables(money, structure, events, timeseries, pays,
