@@ -379,7 +379,13 @@ def sensitivity(
         int | None,
         typer.Option(min=2, help="Morris trajectories (default 10) / Sobol base samples (16)."),
     ] = None,
-    policy: Annotated[str | None, typer.Option(help="Policy compared with the baseline.")] = None,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Policy compared with the baseline; repeat for several (default: every "
+            "non-baseline policy)."
+        ),
+    ] = None,
     replications: Replications = None,
     years: Years = None,
     seed: Seed = None,
@@ -413,26 +419,30 @@ def sensitivity(
 
 
 def print_sensitivity(result) -> None:
-    """Indices, the share of worlds won, and the verdict rules, as rich tables."""
+    """Indices per compared policy, the share of worlds each wins, and the verdict rules of
+    the first, as rich tables."""
     idx = result.indices
     value_cols = [c for c in idx.columns if c not in ("measure", "parameter", "method", "policy")]
-    grid = Table(
-        title=f"Sensitivity of {idx['policy'].iloc[0]} - baseline ({idx['method'].iloc[0]})"
-    )
-    for col in ["measure", "parameter", *value_cols]:
-        grid.add_column(col, justify="left" if col in ("measure", "parameter") else "right")
-    for _, r in idx.iterrows():
-        grid.add_row(r["measure"], r["parameter"], *[f"{r[c]:.3g}" for c in value_cols])
-    out.print(grid)
-    rob = Table(title="Share of sampled worlds in which the policy beats the baseline")
+    policies = list(dict.fromkeys(result.robustness["policy"]))
+    for policy, rows in idx.groupby("policy", sort=False):
+        grid = Table(title=f"Sensitivity of {policy} - baseline ({rows['method'].iloc[0]})")
+        for col in ["measure", "parameter", *value_cols]:
+            grid.add_column(col, justify="left" if col in ("measure", "parameter") else "right")
+        for _, r in rows.iterrows():
+            grid.add_row(r["measure"], r["parameter"], *[f"{r[c]:.3g}" for c in value_cols])
+        out.print(grid)
+    rob = Table(title="Share of sampled worlds in which each policy beats the baseline")
     rob.add_column("measure")
-    rob.add_column("share better", justify="right")
-    for _, r in result.robustness.iterrows():
-        rob.add_row(r["measure"], f"{r['share_better']:.0%} of {r['worlds']}")
+    for policy in policies:
+        rob.add_column(policy, justify="right")
+    share = result.robustness.pivot(index="measure", columns="policy", values="share_better")
+    worlds = result.robustness.groupby("policy")["worlds"].first()
+    for measure in dict.fromkeys(result.robustness["measure"]):
+        rob.add_row(measure, *[f"{share.loc[measure, p]:.0%} of {worlds[p]}" for p in policies])
     out.print(rob)
     for measure, rule in result.rules.items():
         if "\n" in rule:
-            out.print(f"[bold]{measure}[/]: when the verdict flips\n{rule}")
+            out.print(f"[bold]{measure}[/] ({policies[0]}): when the verdict flips\n{rule}")
 
 
 @app.command()

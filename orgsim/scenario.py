@@ -715,7 +715,7 @@ class RunEstimate:
         out = []
         if self.employee_months > MAX_EMPLOYEE_MONTHS:
             out.append(
-                f"{self.employee_months:.3g} employee-months is above {MAX_EMPLOYEE_MONTHS:.0e}"
+                f"{self.employee_months:,.0f} employee-months is above {MAX_EMPLOYEE_MONTHS:,.0f}"
             )
         if self.peak_bytes > MAX_PEAK_BYTES:
             out.append(
@@ -728,7 +728,7 @@ class RunEstimate:
         points = f", {self.points:,} sweep points" if self.points > 1 else ""
         return (
             f"estimate: {self.runs:,} runs{points}, {self.people:,} people, "
-            f"{self.employee_months:.3g} employee-months; about {_size(self.peak_bytes)} peak "
+            f"{self.employee_months:,.0f} employee-months; about {_size(self.peak_bytes)} peak "
             f"memory on {self.processes} process(es) and {_duration(self.seconds)} "
             "(an estimate from benchmarks/README.md, not a measurement)"
         )
