@@ -107,3 +107,22 @@ def test_redundant_splits_are_merged() -> None:
     wins = pd.DataFrame({"engagement": x[:, 0] > 0.3})
     text = verdict_rules(x, wins, ["a", "b"])["engagement"]
     assert text.count("better") == 1 and text.count("worse") == 1
+
+
+def test_every_policy_is_compared_unless_one_is_named(tmp_path: Path) -> None:
+    three = SCENARIO.replace(
+        "  - {name: dual, base: genuine-dual-track}\n",
+        "  - {name: dual, base: genuine-dual-track}\n  - {name: ask, base: ask-the-question}\n",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(three)
+    args = ["sensitivity", str(path), "--samples", "2", "--workers", "1", "--years", "1"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "all")])
+    assert result.exit_code == 0, result.output
+    rob = load(tmp_path / "all").sensitivity().robustness
+    assert list(dict.fromkeys(rob["policy"])) == ["dual", "ask"]
+    assert rob.groupby("policy")["worlds"].first().eq(2 * 3).all()
+    assert "Sensitivity of ask - baseline" in result.output
+    one = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "one"), "--policy", "ask"])
+    assert one.exit_code == 0, one.output
+    assert set(load(tmp_path / "one").sensitivity().robustness["policy"]) == {"ask"}
