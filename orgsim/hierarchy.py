@@ -7,6 +7,7 @@ the IC ceiling grade; each layer's manager count is the smallest that keeps ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from math import ceil
@@ -117,6 +118,25 @@ def build_hierarchy(
             f"organisation.size ({size}) leaves {n_ic} IC positions for {ceiling} IC grades"
         )
     return _assemble(n_ic, layers, grades, ceiling, ic_grade_ratio)
+
+
+def chart_pay_bill(h: Hierarchy, pay_step: float, specialist_pay_ratio: float) -> float:
+    """Monthly pay of a full chart in grade-1 salaries: pay_step^(g - 1) a post, specialists
+    at the pay ratio."""
+    pay = pay_step ** (h.grade - 1.0)
+    return float(np.where(h.role == SPECIALIST, pay * specialist_pay_ratio, pay).sum())
+
+
+def equal_cost_size(
+    size: int, budget: float, pay: Callable[[int], float], smallest: int = 1
+) -> int:
+    """The largest size whose chart costs at most ``budget`` (``pay(size)`` its cost, rising
+    with size), by bisection."""
+    lo, hi = smallest, size
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if pay(mid) <= budget else (lo, mid - 1)
+    return lo
 
 
 def _assemble(

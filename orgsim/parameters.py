@@ -456,6 +456,14 @@ class Policy(Section):
         ge=0,
         le=5,
     )
+    hold_pay_bill: bool = param(
+        False,
+        "Equal-cost comparison: the organisation is sized so that its full chart costs what "
+        "the same organisation without a specialist ladder costs (the specialist posts above "
+        "the IC ceiling are paid for with fewer posts at the bottom).",
+        "flag",
+        "policy lever (an equal-cost comparison of tracks)",
+    )
     specialist_pay_ratio: float = param(
         1.0,
         "Specialist pay / manager pay at the same grade.",

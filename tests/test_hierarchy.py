@@ -14,6 +14,8 @@ from orgsim.hierarchy import (
     Hierarchy,
     build_hierarchy,
     chart_from_entries,
+    chart_pay_bill,
+    equal_cost_size,
 )
 
 
@@ -187,3 +189,40 @@ def test_random_explicit_charts_keep_their_promises(data) -> None:
         assert "more than organisation.span" in str(err)
         return
     check_explicit_chart(h, entries, span)
+
+
+def test_chart_pay_bill_counts_every_post_at_its_grade_pay() -> None:
+    h = build_hierarchy(1000, 6, 6, 3, spec_top=6, spec_share=0.5)
+    counts = h.counts()
+    expected = sum(n * 1.25 ** (g - 1) * (0.8 if r == "specialist" else 1.0)
+                   for (g, r), n in counts.items())  # fmt: skip
+    assert chart_pay_bill(h, 1.25, 0.8) == pytest.approx(expected)
+
+
+def test_holding_the_pay_bill_buys_fewer_posts_for_the_specialist_ladder() -> None:
+    """policy.hold_pay_bill: the dual-track chart costs at most the single-ladder chart of
+    the same size, and one more post would cost more; without the lever it costs more."""
+    from orgsim import OrgModel
+
+    single = OrgModel(policy="single-ladder")
+    step = single.params.organisation.pay_step
+    budget = chart_pay_bill(single.hierarchy, step, 1.0)
+    for policy in ("genuine-dual-track", "nominal-dual-track"):
+        free = OrgModel(policy=policy)
+        held = OrgModel(policy=policy, policy_overrides={"hold_pay_bill": True})
+        ratio = held.params.policy.specialist_pay_ratio
+        assert chart_pay_bill(free.hierarchy, step, ratio) > budget
+        assert chart_pay_bill(held.hierarchy, step, ratio) <= budget
+        assert held.hierarchy.size < free.hierarchy.size == 1000
+        bigger = build_hierarchy(held.hierarchy.size + 1, 6, 6, 3,
+                                 held.params.policy.specialist_top_grade, 0.5)  # fmt: skip
+        assert chart_pay_bill(bigger, step, ratio) > budget
+        assert (held.hierarchy.role == SPECIALIST).sum() > 0  # the ladder is kept
+    # no specialist ladder: nothing to hold
+    same = OrgModel(policy="single-ladder", policy_overrides={"hold_pay_bill": True})
+    assert same.hierarchy.size == 1000
+
+
+def test_equal_cost_size_is_the_largest_affordable() -> None:
+    assert equal_cost_size(100, 50.0, lambda n: n * 0.7) == 71
+    assert equal_cost_size(100, 500.0, lambda n: float(n)) == 100
