@@ -507,8 +507,7 @@ class Policy(Section):
         0.18,
         "Share of new managers given management training when appointed.",
         "share",
-        "policy lever; default: CMI (2023), 82% of UK managers had no formal management "
-        "training",
+        "policy lever; default: CMI (2023), 82% of UK managers had no formal management training",
         ge=0,
         le=1,
     )
