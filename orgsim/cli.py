@@ -812,5 +812,9 @@ def print_sweep(
     table_console().print(grid)
 
 
+from orgsim.cli_fit import fit  # noqa: E402  (`orgsim fit` lives in its own module)
+
+app.command()(friendly_errors(fit))
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -157,6 +157,10 @@ class Deadline:
 
 def simulate(scenario: Scenario, spec: RunSpec) -> dict[str, pd.DataFrame]:
     """Run one simulation and return its tables, tagged with policy, replication and point."""
+    if scenario.run.parameters_from:  # a fit's posterior: replication r's draw (before points)
+        from orgsim.fit.posterior import draw_for_replication
+
+        scenario = draw_for_replication(scenario, spec.replication)
     if spec.point:
         scenario = apply_point(scenario, dict(spec.point))
     ext = resolve_extensions(scenario, spec.policy)
@@ -481,6 +485,10 @@ def run_experiment(
     """
     folder = Path(folder)
     extensions = check_extensions(scenario)  # bad references fail before any run starts
+    if scenario.run.parameters_from:  # and a bad posterior file
+        from orgsim.fit.posterior import check_parameters_from
+
+        check_parameters_from(scenario)
     scenario_json = scenario.model_dump(mode="json")
     check_out(folder, force)
     folder.mkdir(parents=True, exist_ok=True)
@@ -554,6 +562,10 @@ def fill_folder(
             write_manifest(folder, manifest)
             raise
     consolidate(folder, [s.id for s in specs])  # each table read back and checked
+    if scenario.run.parameters_from:  # the fit's check, for the dashboard and the report
+        from orgsim.fit.posterior import copy_fit_check
+
+        copy_fit_check(scenario, folder)
     manifest |= {"status": "complete", "finished": now(), "summaries": summary_names(folder)}
     write_manifest(folder, manifest)
     drop_parts(folder)  # only once the checked tables and the manifest are on disk

@@ -95,6 +95,13 @@ def atomic_write_text(path: Path, text: str) -> None:
         _publish(tmp, path)
 
 
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename, never half-written."""
+    with _temporary(path) as tmp:
+        tmp.write_bytes(data)
+        _publish(tmp, path)
+
+
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame as Parquet atomically."""
     with _temporary(path) as tmp:

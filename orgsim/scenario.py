@@ -164,6 +164,10 @@ class RunSettings(Section):
         description="Events kept: all (one row each), summary (counts per step, kind and "
         "grade) or none (measures still see each step's events).",
     )
+    parameters_from: str | None = Field(
+        None, description="A fit's posterior sample (orgsim fit's posterior.parquet; relative "
+        "to the scenario file): replication r of every policy draws its parameters from it.",
+    )  # fmt: skip
 
 
 class Scenario(ModelParams):
@@ -552,7 +556,9 @@ def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
             data[key] = [fix(v) for v in data[key]]
     run = data.get("run")
     if isinstance(run, dict) and isinstance(run.get("until"), dict) and "use" in run["until"]:
-        data["run"] = run | {"until": fix(run["until"])}
+        data["run"] = run = run | {"until": fix(run["until"])}
+    if isinstance(run, dict) and isinstance(run.get("parameters_from"), str):
+        data["run"] = run | {"parameters_from": str((base_dir / run["parameters_from"]).resolve())}
     return data
 
 

@@ -99,6 +99,7 @@ def test_cli_options_override_the_scenario(tmp_path: Path) -> None:
     assert m["scenario"]["run"] | {"output": None} == {
         "years": 0.5, "replications": 2, "seed": 5, "output": None, "workers": 1,
         "scheduler": None, "events": "all", "until": None, "timeout_s": None,
+        "parameters_from": None,
     }  # fmt: skip
     assert pd.read_parquet(out / "timeseries.parquet")["month"].max() == 6
 
