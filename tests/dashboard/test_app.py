@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
 
 from dashboard import components, ids
 from orgsim.measures import KEY_MEASURES
@@ -99,14 +100,18 @@ def test_enter_in_the_year_box_redraws(start, results_root: Path) -> None:
     title = f"#{ids.PYRAMID_GRAPH} .gtitle"
     dash.wait_for_contains_text(title, "(year 2)", timeout=10)
     box = dash.find_element(f"#{ids.YEAR_INPUT}")
+    # the box is filled from the slider by a callback: type only once it holds the year, or
+    # (on a busy machine) that callback can land after the typing and undo it
+    WebDriverWait(dash.driver, 10).until(lambda _: box.get_attribute("value") == "2")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys("1")
+    WebDriverWait(dash.driver, 10).until(lambda _: box.get_attribute("value") == "1")
     time.sleep(1)  # typing alone redraws nothing
     assert "(year 2)" in dash.find_element(title).text
     box.send_keys(Keys.ENTER)  # the box keeps the focus: Enter alone commits the year
-    dash.wait_for_contains_text(title, "(year 1)", timeout=10)
-    dash.wait_for_contains_text(f"#{ids.HEATMAP_GRAPH} .gtitle", "(year 1)", timeout=10)
-    dash.wait_for_contains_text(f"#{ids.RELUCTANT_GRAPH} .gtitle", "(year 1)", timeout=10)
+    dash.wait_for_contains_text(title, "(year 1)", timeout=20)  # a busy CI machine is slow
+    dash.wait_for_contains_text(f"#{ids.HEATMAP_GRAPH} .gtitle", "(year 1)", timeout=20)
+    dash.wait_for_contains_text(f"#{ids.RELUCTANT_GRAPH} .gtitle", "(year 1)", timeout=20)
     thumb = dash.find_element(f"#{ids.YEAR} [role=slider]")
     assert thumb.get_attribute("aria-valuenow") == "1"  # the slider follows the box
     assert dash.driver.switch_to.active_element == box
