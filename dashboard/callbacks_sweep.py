@@ -1,5 +1,5 @@
 """Thin callbacks of the tabs shown only for experiments they apply to: Profiles (measures by
-category), Sweep and Sensitivity."""
+category), Sweep, Sensitivity and Fit (observed against simulated, for a fitted experiment)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.callbacks import REFUSED, guarded, keep, text
+from dashboard.callbacks import REFUSED, guarded, keep, short, text
+from dashboard.callbacks_money import empty
 from dashboard.components import HIDDEN
 from dashboard.data import Experiment
-from orgsim import figures, figures_sweep
+from orgsim import figures, figures_fit, figures_sweep
 from orgsim.overview import rules_text
+from orgsim.results import ResultsError
 
 
 def outcome_options(exp: Experiment, present: Iterable[str]) -> list[dict[str, str]]:
@@ -26,15 +28,16 @@ def outcome_options(exp: Experiment, present: Iterable[str]) -> list[dict[str, s
     return [{"label": meta[m].label, "value": m} for m in names]
 
 
-OPTIONAL_TABS = (ids.TAB_PROFILES, ids.TAB_SWEEP, ids.TAB_SENSITIVITY)
+OPTIONAL_TABS = (ids.TAB_PROFILES, ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_FIT)
 
 
 def register(app: Dash, root: Path) -> None:
-    """Attach the callbacks of the Profiles, Sweep and Sensitivity tabs to ``app``."""
+    """Attach the callbacks of the Profiles, Sweep, Sensitivity and Fit tabs to ``app``."""
     register_tabs(app, root)
     register_profiles(app, root)
     register_sweep(app, root)
     register_sensitivity(app, root)
+    register_fit(app, root)
 
 
 def applies(root: Path, name: str | None) -> dict[str, bool]:
@@ -45,6 +48,7 @@ def applies(root: Path, name: str | None) -> dict[str, bool]:
             ids.TAB_PROFILES: bool(exp.results.profile_measures),
             ids.TAB_SWEEP: bool(exp.swept),
             ids.TAB_SENSITIVITY: exp.sensitivity() is not None,
+            ids.TAB_FIT: exp.has_fit,  # shown even if corrupt, to say so in the tab
         }
     except REFUSED:
         return dict.fromkeys(OPTIONAL_TABS, False)
@@ -176,3 +180,25 @@ def register_sensitivity(app: Dash, root: Path) -> None:
             raise PreventUpdate
         meta = exp.results.outcome_measures
         return figures_sweep.robustness_figure(sens.robustness, meta, exp.colours)
+
+
+def register_fit(app: Dash, root: Path) -> None:
+    """The fit's check: observed against simulated, and how many statistics lie inside their
+    band; a corrupt fit.parquet is named in the tab instead."""
+
+    @app.callback(
+        Output(ids.FIT_GRAPH, "figure"),
+        Output(ids.FIT_SUMMARY, "children"),
+        Input(ids.EXPERIMENT, "value"),
+    )
+    @guarded
+    def fit(name: str) -> tuple:
+        exp = Experiment(root, name)
+        try:
+            table = exp.fit()
+        except ResultsError as err:
+            message = f"Could not read the fit's check: {short(err)}"
+            return empty(message), message
+        if table is None:
+            raise PreventUpdate
+        return figures_fit.fit_figure(table), figures_fit.fit_summary(table)

@@ -16,7 +16,7 @@ from orgsim.overview import Card, CardRow
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 HIDDEN = {"display": "none"}  # a tab that does not apply to the chosen experiment
 # Tabs shown by a callback only where they apply.
-ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_PROFILES)
+ONLY_FOR_SOME = (ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_PROFILES, ids.TAB_FIT)
 BADGES = ("better", "worse", "unclear")  # verdicts shown as a badge beside the difference
 
 
@@ -98,6 +98,7 @@ def tabs(has_data: bool, limits: Limits) -> dcc.Tabs:
         (ids.TAB_PROFILES, "Profiles", profiles_tab()),
         (ids.TAB_SWEEP, "Sweep", sweep_tab()),
         (ids.TAB_SENSITIVITY, "Sensitivity", sensitivity_tab()),
+        (ids.TAB_FIT, "Fit", fit_tab()),
         (ids.TAB_MONEY, "Business case", money_tab()),
         (ids.TAB_WHATIF, "What if…", whatif_tab(limits)),
     ]
@@ -251,6 +252,20 @@ def sensitivity_tab() -> html.Div:
          graph(ids.SENSITIVITY_GRAPH), html.H3("When does the verdict flip?"),
          html.P(rules, className="lead"), html.Pre(id=ids.SENSITIVITY_RULES, className="rules"),
          graph(ids.ROBUSTNESS_GRAPH)]
+    )  # fmt: skip
+
+
+def fit_tab() -> html.Div:
+    """How well the fitted model reproduces the organisation's data: each statistic observed
+    against simulated (figure and summary drawn by a callback)."""
+    intro = (
+        "This experiment draws its parameters from a fit to an organisation's HR data. Before "
+        "trusting its comparison, check the fitted model looks like the organisation: each "
+        "statistic of the data against the same statistic in simulations of the fitted model."
+    )
+    return html.Div(
+        [html.P(intro, className="lead"), html.P(id=ids.FIT_SUMMARY, className="fit-summary"),
+         graph(ids.FIT_GRAPH)]
     )  # fmt: skip
 
 

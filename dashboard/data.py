@@ -15,7 +15,9 @@ import pandas as pd
 from dashboard import ids
 from dashboard.paths import resolve_experiment
 from orgsim import figures, money
+from orgsim.figures_fit import FIT_COLUMNS
 from orgsim.figures_sweep import point_count
+from orgsim.fit.posterior import FIT_TABLE
 from orgsim.overview import Card, overview_cards
 from orgsim.parameters import Money
 from orgsim.results import (
@@ -26,6 +28,7 @@ from orgsim.results import (
     compare,
     compare_points,
     load,
+    read_parquet,
     swept_parameters,
     timeseries_bands,
 )
@@ -111,6 +114,28 @@ def _sweep_points(folder: Path, version: int, measure: str) -> pd.DataFrame:
 def _outcomes(folder: Path, version: int) -> pd.DataFrame:
     """results.outcomes(): the summary with the money measures (shared: do not modify)."""
     return _results(folder, version).outcomes()
+
+
+def _fit_version(folder: Path) -> int:
+    """fit.parquet's version (0: none), so a fit table copied in later is read afresh."""
+    path = folder / FIT_TABLE
+    return path.stat().st_mtime_ns if path.is_file() else 0
+
+
+@lru_cache(maxsize=16)
+def _fit(folder: Path, version: int, fit_version: int) -> pd.DataFrame | None:
+    """fit.parquet (shared: do not modify), else None; ResultsError naming it if corrupt."""
+    if not fit_version:
+        return None
+    path = folder / FIT_TABLE
+    table = read_parquet(path, FIT_COLUMNS)
+    numbers = ("observed", "simulated_median", "simulated_low", "simulated_high")
+    wrong = [c for c in numbers if not pd.api.types.is_numeric_dtype(table[c])]
+    if wrong:
+        raise ResultsError(f"{path}: corrupt (column {', '.join(wrong)} is not numeric)")
+    if not pd.api.types.is_bool_dtype(table["inside"]):
+        raise ResultsError(f"{path}: corrupt (column inside is not true/false)")
+    return table
 
 
 @lru_cache(maxsize=16)
@@ -257,6 +282,16 @@ class Experiment:
         """The indices, robustness and verdict rules of a sensitivity analysis, else None."""
         return _sensitivity(self.folder, self.version)
 
+    @property
+    def has_fit(self) -> bool:
+        """Whether the folder holds a fit's check (fit.parquet, from ``run.parameters_from``)."""
+        return _fit_version(self.folder) != 0
+
+    def fit(self) -> pd.DataFrame | None:
+        """fit.parquet: observed against simulated per statistic (shared: do not modify), else
+        None; ResultsError naming the file if it is corrupt or lacks a column."""
+        return _fit(self.folder, self.version, _fit_version(self.folder))
+
     def bands(self, measure: str) -> pd.DataFrame:
         """results.timeseries_bands() of one measure."""
         return _bands(self.folder, self.version, measure)
@@ -327,6 +362,8 @@ class Experiment:
             return self.valuation().yearly, "business-case-per-year"
         if tab == ids.TAB_SENSITIVITY and (sens := self.sensitivity()) is not None:
             return sens.indices, "sensitivity-indices"
+        if tab == ids.TAB_FIT and (fit := self.fit()) is not None:
+            return fit, "fit-observed-against-simulated"
         meta = self.results.measures
         c = self.key_comparison()
         labels = c["measure"].map(lambda m: meta[m].label)

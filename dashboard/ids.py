@@ -18,6 +18,7 @@ TAB_PETER = "tab-peter"
 TAB_SWEEP = "tab-sweep"  # shown only for sweeps
 TAB_SENSITIVITY = "tab-sensitivity"  # shown only for sensitivity analyses
 TAB_PROFILES = "tab-profiles"  # shown only for experiments with measures by category
+TAB_FIT = "tab-fit"  # shown only for experiments that drew from a fit's posterior
 TAB_MONEY = "tab-money"  # the business case
 TAB_WHATIF = "tab-whatif"
 
@@ -63,6 +64,10 @@ SENSITIVITY_MEASURE = "sensitivity-measure-picker"
 SENSITIVITY_GRAPH = "sensitivity-graph"
 ROBUSTNESS_GRAPH = "robustness-graph"
 SENSITIVITY_RULES = "sensitivity-rules"
+
+# the fit's check (observed against simulated)
+FIT_GRAPH = "fit-graph"
+FIT_SUMMARY = "fit-summary"  # how many statistics lie inside their simulated band
 
 # what-if panel
 WHATIF_LEVER = "whatif-lever"  # pattern-matching: {"type": WHATIF_LEVER, "name": <lever>}
