@@ -4,9 +4,10 @@
 
 RESULTS_ROOT should hold one experiment (e.g. ``orgsim run scenarios/compare-policies.yaml
 --years 10 --replications 10 --out RESULTS_ROOT/compare-policies``). The script serves the
-dashboard, saves the overview and the business case, runs the default what-if (a 1,000-person, 10-year, 2-policy x
-10-replication experiment, saved into RESULTS_ROOT like any run) and saves its result. Needs
-Chromium, chromedriver and selenium (``pip install -e '.[test]'``).
+dashboard, saves the overview and the business case, runs the default what-if (the
+experiment's policies, up to four, x 10 replications of 1,000 people over 10 years, saved into
+RESULTS_ROOT like any run) and saves its result. Needs Chromium, chromedriver and selenium
+(``pip install -e '.[test]'``).
 """
 
 from __future__ import annotations

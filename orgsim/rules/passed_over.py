@@ -38,11 +38,10 @@ class PassedOverParams(BaseModel):
 class PassedOver(Phase):
     """The promotion rule names, for each manager appointment, the next candidates in the
     selection's order who would have taken the post (promotion.runners_up per post, events
-    'passed_over'): they
-    wanted it and saw it go to another. Each loses engagement_drop at once and, for
-    window_months, leaves with an extra monthly probability b (ratio - 1) (voluntary exits),
-    b = leaving.base_monthly_exit: promotion works as a retention tool, and its absence
-    as a push."""
+    'passed_over'): they wanted it and saw it go to another. Each loses engagement_drop at
+    once and, for window_months, leaves with an extra monthly probability b (ratio - 1)
+    (voluntary exits), b = leaving.base_monthly_exit: promotion works as a retention tool,
+    and its absence as a push."""
 
     Params = PassedOverParams
 
@@ -53,13 +52,13 @@ class PassedOver(Phase):
     def step(self, model: OrgModel) -> None:
         people, p = model.people, self.params
         u = model.stream("passed-over").random(len(people))
-        recent = model.events.recent("passed_over", columns=("month",))
-        ids = recent["person_id"][recent["month"] == model.month]
+        events = model.events.recent("passed_over", columns=("month",))
+        ids = events["person_id"][events["month"] == model.month]
         rows = people.row_of(ids[np.isin(ids, people.uid)])  # a runner-up may have left
         people.engagement[rows] = np.maximum(people.engagement[rows] - p.engagement_drop, 0.0)
         people.passed_over_month[rows] = model.month
         since = model.month - people.passed_over_month
-        recent = people.active & (people.passed_over_month >= 0) & (since < p.window_months)
+        window = people.active & (people.passed_over_month >= 0) & (since < p.window_months)
         extra = model.params.leaving.base_monthly_exit * (p.exit_hazard_ratio - 1)
         hazard = 1 - (1 - min(extra, 1.0)) ** model.step_months
-        model.remove_people(people.uid[recent & (u < hazard)], "voluntary")
+        model.remove_people(people.uid[window & (u < hazard)], "voluntary")

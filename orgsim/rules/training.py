@@ -24,7 +24,7 @@ class TrainingParams(BaseModel):
         le=1,
         description="Share of the gap to full manager quality (1 - q) a trained manager closes "
         "once the training has taken effect. Source: modelling assumption; direction and rough "
-        "size from Lacerenza et al. (2017), a meta-analysis of 335 leadership-training studies: "
+        "size from Lacerenza et al. (2017), a meta-analysis of leadership-training studies: "
         "training improves leadership behaviour and results by about half a standard deviation.",
     )
     months_to_effect: float = Field(
