@@ -3,7 +3,6 @@ category), Sweep, Sensitivity and Fit (observed against simulated, for a fitted 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,6 @@ from dashboard.data import Experiment
 from orgsim import figures, figures_fit, figures_sweep
 from orgsim.overview import rules_text
 from orgsim.results import ResultsError
-
-
-def outcome_options(exp: Experiment, present: Iterable[str]) -> list[dict[str, str]]:
-    """Picker options for the outcomes in ``present`` (people and money measures): the key
-    ones first."""
-    meta, present = exp.results.outcome_measures, set(present)
-    names = [m for m in dict.fromkeys([*exp.results.key_outcomes, *meta]) if m in present]
-    return [{"label": meta[m].label, "value": m} for m in names]
-
 
 OPTIONAL_TABS = (ids.TAB_PROFILES, ids.TAB_SWEEP, ids.TAB_SENSITIVITY, ids.TAB_FIT)
 
@@ -116,7 +106,7 @@ def register_sweep(app: Dash, root: Path) -> None:
         exp = Experiment(root, name)
         if not exp.swept:
             raise PreventUpdate
-        measures = outcome_options(exp, exp.outcomes()["measure"])
+        measures = exp.outcome_options(exp.outcomes()["measure"])
         params = [{"label": figures_sweep.parameter_label(p), "value": p} for p in exp.swept]
         return measures, keep(measure, measures), params, keep(parameter, params)
 
@@ -151,7 +141,7 @@ def register_sensitivity(app: Dash, root: Path) -> None:
         exp = Experiment(root, name)
         if (sens := exp.sensitivity()) is None:
             raise PreventUpdate
-        options = outcome_options(exp, sens.indices["measure"])
+        options = exp.outcome_options(sens.indices["measure"])
         return options, keep(measure, options)
 
     @app.callback(

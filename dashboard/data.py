@@ -218,6 +218,13 @@ def _valuation(folder: Path, version: int, money_json: str) -> money.Valuation:
     return money.Valuation(m, yearly, summary, r.baseline, r.policies)
 
 
+def _options(meta: dict, keys: Iterable[str], present: Iterable[str]) -> list[dict[str, str]]:
+    """Picker options for the measures in ``present``: the ``keys`` first, then the rest."""
+    present = set(present)
+    names = [m for m in dict.fromkeys([*keys, *meta]) if m in present]
+    return [{"label": meta[m].label, "value": m} for m in names]
+
+
 class Experiment:
     """One results folder under the root, read lazily; the name is checked on construction."""
 
@@ -256,9 +263,12 @@ class Experiment:
 
     def measure_options(self, present: Iterable[str]) -> list[dict[str, str]]:
         """Picker options for the measures in ``present``: key measures first, then the rest."""
-        meta, present = self.results.measures, set(present)
-        names = [m for m in dict.fromkeys([*self.results.key_measures, *meta]) if m in present]
-        return [{"label": meta[m].label, "value": m} for m in names]
+        return _options(self.results.measures, self.results.key_measures, present)
+
+    def outcome_options(self, present: Iterable[str]) -> list[dict[str, str]]:
+        """As measure_options, over the outcomes (people and money measures) of sweeps and
+        sensitivity analyses."""
+        return _options(self.results.outcome_measures, self.results.key_outcomes, present)
 
     @property
     def swept(self) -> list[str]:

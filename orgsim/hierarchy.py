@@ -120,11 +120,17 @@ def build_hierarchy(
     return _assemble(n_ic, layers, grades, ceiling, ic_grade_ratio)
 
 
+def post_pay(
+    grade: np.ndarray, role: np.ndarray, pay_step: float, specialist_pay_ratio: float
+) -> np.ndarray:
+    """Monthly pay of posts in grade-1 salaries: pay_step^(g - 1), specialists at the ratio."""
+    pay = pay_step ** (np.asarray(grade) - 1.0)
+    return np.where(np.asarray(role) == SPECIALIST, pay * specialist_pay_ratio, pay)
+
+
 def chart_pay_bill(h: Hierarchy, pay_step: float, specialist_pay_ratio: float) -> float:
-    """Monthly pay of a full chart in grade-1 salaries: pay_step^(g - 1) a post, specialists
-    at the pay ratio."""
-    pay = pay_step ** (h.grade - 1.0)
-    return float(np.where(h.role == SPECIALIST, pay * specialist_pay_ratio, pay).sum())
+    """Monthly pay of a full chart in grade-1 salaries."""
+    return float(post_pay(h.grade, h.role, pay_step, specialist_pay_ratio).sum())
 
 
 def equal_cost_size(

@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from orgsim.events import voluntary_kinds
-from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST
+from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST, post_pay
 from orgsim.people import MAY_BE_NAN
 
 if TYPE_CHECKING:
@@ -326,8 +326,8 @@ def _technical_capability(model: OrgModel) -> float:
 
 def _pay_bill(model: OrgModel) -> float:
     s, p = _now(model), model.params
-    pay = p.organisation.pay_step ** (s.layout.cell_grade - 1.0)
-    pay = np.where(s.layout.cell_role == SPECIALIST, pay * p.policy.specialist_pay_ratio, pay)
+    pay = post_pay(s.layout.cell_grade, s.layout.cell_role, p.organisation.pay_step,
+                   p.policy.specialist_pay_ratio)  # fmt: skip
     return float((pay * s.cells.count).sum() * 12)
 
 

@@ -7,13 +7,16 @@ and the policy levers follow from which roles exist at which grades. None of it 
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from orgsim.fit.errors import FitInputError
 from orgsim.fit.workbook import HRData
+from orgsim.hierarchy import chart_from_entries
 from orgsim.parameters import ModelParams
 
 #: Years the organisation is assumed to have run under its present policy before the data
@@ -57,20 +60,15 @@ def scenario_name(text: str) -> str:
 
 
 def needed_span(chart: list[dict[str, Any]]) -> int:
-    """The smallest span of control the chart can be built with (as
-    ``hierarchy.chart_from_entries`` assigns reports: to the nearest grade above with
-    managers)."""
-    counts: dict[tuple[int, str], int] = {}
-    for e in chart:
-        counts[(e["grade"], e["role"])] = counts.get((e["grade"], e["role"]), 0) + e["positions"]
-    top = max(g for g, _ in counts)
-    reports: dict[int, int] = {}
-    for g in range(1, top):
-        above = [h for h in range(g + 1, top + 1) if counts.get((h, "manager"), 0)]
-        if above:
-            n = sum(v for (gg, _), v in counts.items() if gg == g)
-            reports[above[0]] = reports.get(above[0], 0) + n
-    return max([2, *(math.ceil(n / counts[(g, "manager")]) for g, n in reports.items())])
+    """The smallest span of control the chart can be built with: the largest team
+    ``hierarchy.chart_from_entries`` makes when no span limits it (at least 2)."""
+    entries = [(e["grade"], e["role"], e["positions"]) for e in chart]
+    try:
+        h = chart_from_entries(entries, span=sys.maxsize)
+    except ValueError:  # a grade with no manager above: building the chart says so later
+        return 2
+    teams = np.bincount(h.manager[h.manager >= 0], minlength=h.size)
+    return max(2, int(teams.max(initial=0)))
 
 
 def from_hr_data(data: HRData, burn_in_years: float = BURN_IN_YEARS) -> FittedOrganisation:

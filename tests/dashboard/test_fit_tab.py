@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from browser_text import texts, wait_for_text_among
 from dash.testing.wait import until
+from test_figures_fit import fit_table as figure_table
 from test_sweep_tabs import open_tab
 
 from dashboard import ids
 from dashboard.callbacks_sweep import applies
 from dashboard.data import Experiment
-from orgsim.figures_fit import FIT_COLUMNS, TITLE
+from orgsim.figures_fit import TITLE
 from orgsim.fit.posterior import FIT_TABLE
 from orgsim.measures import KEY_MEASURES
 from orgsim.results import ResultsError
@@ -24,16 +25,9 @@ SUMMARY = "2 of 3 statistics inside the simulated 90% band; outside: Promotions 
 
 
 def fit_table() -> pd.DataFrame:
-    """A small fit.parquet table: 3 statistics, promotions outside its band."""
-    rows = [
-        ("voluntary_rate", "Voluntary leavers per person", "leavers", "share per year", True,
-         0.12, 0.11, 0.08, 0.14, True),
-        ("promotion_rate", "Promotions per person", "promotions", "share per year", True,
-         0.20, 0.10, 0.05, 0.15, False),
-        ("engagement_mean", "Mean engagement", "engagement", "score (1-5)", True,
-         3.5, 3.4, 3.2, 3.6, True),
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(FIT_COLUMNS)).assign(tail_probability=0.5)
+    """A small fit.parquet table: the figure tests' first 3 statistics, promotions outside its
+    band."""
+    return figure_table().iloc[:3].reset_index(drop=True)
 
 
 def fitted_copy(root: Path, name: str = "tiny-fit") -> Path:

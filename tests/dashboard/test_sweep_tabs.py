@@ -10,7 +10,6 @@ from browser_text import wait_for_text_among
 
 from dashboard import ids
 from dashboard.callbacks import describe
-from dashboard.callbacks_sweep import outcome_options
 from dashboard.data import Experiment
 from orgsim.measures import KEY_MEASURES, MEASURES
 from orgsim.overview import SAME_VERDICT, rules_text
@@ -111,7 +110,7 @@ def test_career_moves_of_a_sweep_are_per_run(sweeps_root: Path) -> None:
 def test_a_sensitivity_analysis_offers_its_analysed_measures(sweeps_root: Path) -> None:
     exp = Experiment(sweeps_root, "tiny-sensitivity")
     sens = exp.sensitivity()
-    options = outcome_options(exp, sens.indices["measure"])
+    options = exp.outcome_options(sens.indices["measure"])
     assert options[0] == {"label": "Mean engagement", "value": "engagement"}
     assert {o["value"] for o in options} == set(sens.indices["measure"])
     assert {"label": "Net value against the baseline", "value": "net_value"} in options
