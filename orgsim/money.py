@@ -505,7 +505,9 @@ def payback_year(yearly: pd.DataFrame, policy: str) -> int | None:
     net = yearly[(yearly["policy"] == policy) & (yearly["measure"] == "net_value")]
     if net.empty:
         return None
-    pair = [c for c in _keys(net.drop(columns=["year", "measure", "value"])) if c != "policy"]
+    # a run is named by replication and point (the swept values follow from the point): a
+    # pivot over every swept column would span their Cartesian product
+    pair = [c for c in ("replication", "point") if c in net.columns]
     wide = net.pivot_table(index="year", columns=pair, values="value", dropna=False)
     cumulative = wide.sort_index().cumsum()
     above = (cumulative > 0).sum(axis=1) > wide.shape[1] / 2

@@ -195,6 +195,26 @@ def test_payback_is_the_first_year_most_replications_are_ahead() -> None:
     assert payback_year(never, "B") is None
 
 
+def test_payback_pairs_runs_by_point_not_by_every_swept_value() -> None:
+    """A sensitivity design sweeps many parameters, each point with its own values: the
+    pairing is by replication and point. Pivoting on every swept column spanned their
+    Cartesian product (here 2 x 48^3 empty pairs outvoted the 96 real ones, so no payback;
+    with the 11 of scenarios/robustness.yaml it ran out of memory)."""
+    rng = np.random.default_rng(0)
+    points, years = 48, 3
+    rows = [
+        ("B", rep, point, year, "net_value", rng.normal(1.0))
+        for rep in range(2)
+        for point in range(points)
+        for year in range(1, years + 1)
+    ]
+    yearly = pd.DataFrame(rows, columns=["policy", "replication", "point", "year", "measure",
+                                         "value"])  # fmt: skip
+    swept = {f"p{k}": rng.random(points) for k in range(3)}
+    wide = yearly.assign(**{name: values[yearly["point"]] for name, values in swept.items()})
+    assert payback_year(wide, "B") == payback_year(yearly, "B") == 1
+
+
 def test_a_sweep_over_pay_values_each_point_at_its_own_pay() -> None:
     # Policy B's specialist at half pay in the fixture; a sweep sets the ratio per point.
     points = {0: 0.5, 1: 1.0}
