@@ -47,6 +47,7 @@ for _args in [
     ("coached", "had a development conversation"),
     ("training", "was given management training on becoming a manager"),
     ("passed_over", "was a runner-up for a manager post that went to someone else"),
+    ("declined", "was offered a manager post and turned it down"),
 ]:
     register_event_kind(*_args)
 register_event_kind("voluntary", "resigned", exit=True, voluntary=True)
@@ -184,7 +185,7 @@ def _concat(batches: list[dict[str, np.ndarray]], columns: tuple[str, ...] = ())
     if not batches:
         return {"person_id": np.empty(0, dtype=np.int64)} | {c: np.empty(0) for c in columns}
     keys = ("person_id", *columns) if columns else set().union(*batches)
-    return {
-        k: np.concatenate([b.get(k, np.full(len(b["month"]), np.nan)) for b in batches])
+    return {  # a missing column's NaNs are made only when missing (this runs every step)
+        k: np.concatenate([b[k] if k in b else np.full(len(b["month"]), np.nan) for b in batches])
         for k in keys
     }

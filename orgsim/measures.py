@@ -104,10 +104,12 @@ class Measure:
 # --- shared per-recording quantities -----------------------------------------------------------
 def skill_percentile(skill: np.ndarray, active: np.ndarray, bins: int = 1000) -> np.ndarray:
     """Each row's skill rank among the employed, 0..1, from a 1,000-bin histogram (O(n))."""
-    idx = np.minimum((np.nan_to_num(skill) * bins).astype(np.int64), bins - 1)
+    scaled = skill * bins
+    scaled[np.isnan(scaled)] = 0  # free rows in the first bin (np.nan_to_num, but cheaper)
+    idx = np.minimum(scaled.astype(np.int64), bins - 1)
     counts = np.bincount(idx[active], minlength=bins)
     below = np.cumsum(counts) - counts / 2  # mid-rank within the bin
-    return below[idx] / max(int(active.sum()), 1)
+    return below[idx] / max(np.count_nonzero(active), 1)
 
 
 def team_output_by_member(model: OrgModel, expertise: np.ndarray | None = None) -> np.ndarray:
@@ -123,16 +125,11 @@ def team_output_by_member(model: OrgModel, expertise: np.ndarray | None = None) 
 def practitioner_team_output(model: OrgModel, output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per manager *position*: team output per practitioner position reporting to it, and the
     number of those positions (0 for a manager whose reports are all managers)."""
-    h, p = model.hierarchy, model.people
-    led = (h.manager >= 0) & (h.role != MANAGER)
-    n = h.size
-    team_n = np.bincount(h.manager[led], minlength=n)
-    by_position = np.zeros(n)
-    held = p.position >= 0
-    by_position[p.position[held]] = output[held]
-    team_sum = np.bincount(h.manager[led], weights=by_position[led], minlength=n)
+    lay, holder = model.recorder.layout, model.holder
+    by_position = np.where(holder >= 0, output[holder], 0.0)  # a vacant post's is 0
+    team_sum = np.bincount(lay.led_by, weights=by_position[lay.led], minlength=len(holder))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return team_sum / team_n, team_n
+        return team_sum / lay.team_n, lay.team_n
 
 
 def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10) -> float:
@@ -140,21 +137,22 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     practitioners, of their pre-promotion performance with their team's output per
     practitioner position, within grade and controlling for the promotion date: pooling
     grades, or early and late promotions, correlates the two through seniority and time."""
-    p = model.people
-    team_mean, team_n = practitioner_team_output(model, output)
+    p, team_n = model.people, model.recorder.layout.team_n
     seasoned = (p.promoted_month >= 0) & (model.month - p.promoted_month >= 12)
     rows = np.flatnonzero(seasoned & (p.role == MANAGER))
     rows = rows[team_n[p.position[rows]] > 0]
     if rows.size < min_managers:
         return float("nan")
-    grades = np.unique(p.grade[rows], return_inverse=True)[1]
-    if rows.size <= grades.max() + 3:  # no more managers than controls + 2
+    grades = p.grade[rows]
+    n = np.bincount(grades)
+    if rows.size <= np.count_nonzero(n) + 2:  # no more managers than controls + 2
         return float("nan")
+    team_mean = practitioner_team_output(model, output)[0]
     # Frisch-Waugh-Lovell: demean within grade, then take out the promotion month's slope;
     # the same residuals as a least-squares fit on grade indicators and the month.
     columns = [p.pre_promotion_performance[rows], team_mean[p.position[rows]],
                p.promoted_month[rows].astype(float)]  # fmt: skip
-    n = np.bincount(grades)
+    n = np.maximum(n, 1)  # a grade with no managers: its mean is never read
     x, y, month = (v - (np.bincount(grades, weights=v) / n)[grades] for v in columns)
     spread = month @ month
     if spread > 0:
@@ -191,8 +189,8 @@ class Snapshot:
         return team_output_by_member(self.model, self.expertise)
 
     @cached_property
-    def practitioner_positions(self) -> int:
-        return max(int((self.model.hierarchy.role != MANAGER).sum()), 1)
+    def managers(self) -> np.ndarray:
+        return np.flatnonzero(self.model.people.role == MANAGER)
 
     @cached_property
     def leavers(self) -> dict[str, np.ndarray]:
@@ -206,13 +204,21 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Layout:
-    """The chart's (grade, role) cells: which cell each (grade, role) is, and positions per cell."""
+    """What the measures need of the chart, worked out once as it does not change in a run: the
+    (grade, role) cells (which cell each is, positions per cell, each post's cell) and the
+    practitioner teams (posts led by a manager post, and how many per manager post)."""
 
     size: int
     cell_role: np.ndarray
     cell_grade: np.ndarray
     positions: np.ndarray
     top: int
+    cell_of_post: np.ndarray  # per position, then the extra cell of "no post" last
+    led: np.ndarray
+    led_by: np.ndarray
+    team_n: np.ndarray
+    practitioner_positions: int
+    _pay: dict[tuple[float, float], np.ndarray] = field(default_factory=dict, compare=False)
 
     @staticmethod
     def of(model: OrgModel) -> Layout:
@@ -220,8 +226,20 @@ class Layout:
         top = int(h.grade.max())
         size = top * 3
         cell = (h.grade.astype(np.int64) - 1) * 3 + h.role
+        led = np.flatnonzero((h.manager >= 0) & (h.role != MANAGER))
+        team_n = np.bincount(h.manager[led], minlength=h.size)
+        team_n.flags.writeable = False  # shared by every recording (practitioner_team_output)
         return Layout(size, np.arange(size) % 3, np.arange(size) // 3 + 1,
-                      np.bincount(cell, minlength=size), top)  # fmt: skip
+                      np.bincount(cell, minlength=size), top, np.append(cell, size),
+                      led, h.manager[led], team_n,
+                      max(int((h.role != MANAGER).sum()), 1))  # fmt: skip
+
+    def pay(self, pay_step: float, specialist_pay_ratio: float) -> np.ndarray:
+        """Monthly pay of a post in each cell (kept per pay levers)."""
+        key = (pay_step, specialist_pay_ratio)
+        if key not in self._pay:
+            self._pay[key] = post_pay(self.cell_grade, self.cell_role, *key)
+        return self._pay[key]
 
 
 @dataclass(frozen=True)
@@ -240,20 +258,27 @@ class Cells:
     def of(model: OrgModel, layout: Layout) -> Cells:
         """The cell sums of the model now."""
         p, params = model.people, model.params
-        active = p.active
-        c = (p.grade[active].astype(np.int64) - 1) * 3 + p.role[active]
+        # A row's cell is its post's; free rows (position -1) fall in an extra last cell,
+        # dropped. Each cell sums its people in row order, as over the employed rows alone.
+        c = layout.cell_of_post[p.position]
 
-        def total(weights: np.ndarray | None = None) -> np.ndarray:
-            return np.bincount(c, weights=weights, minlength=layout.size)
+        def total(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(c, weights=weights, minlength=layout.size + 1)[:-1]
 
-        e = p.engagement[active]
+        # One pass counts the people, the engaged and the reluctant of each cell: the code's
+        # two low bits are the flags (engaged 2, reluctant 1).
+        e = p.engagement
+        flags = (e >= params.engagement.engaged_threshold) * 2 + (
+            p.motivation < params.promotion.reluctance_threshold
+        )
+        n = np.bincount(c * 4 + flags, minlength=(layout.size + 1) * 4).reshape(-1, 4)[:-1]
         return Cells(
             positions=layout.positions,
-            count=total(),
+            count=n.sum(axis=1),
             engagement=total(e),
-            engaged=total(e >= params.engagement.engaged_threshold),
-            reluctant=total(p.motivation[active] < params.promotion.reluctance_threshold),
-            skill=total(p.skill[active]),
+            engaged=(n[:, 2] + n[:, 3]).astype(float),
+            reluctant=(n[:, 1] + n[:, 3]).astype(float),
+            skill=total(p.skill),
         )
 
     def mean(self, values: np.ndarray, mask: np.ndarray) -> float:
@@ -289,14 +314,13 @@ def _reluctant_share(model: OrgModel) -> float:
 
 
 def _new_manager_reluctant_share(model: OrgModel) -> float:
-    p, m = model.people, model.month
-    recent = (p.role == MANAGER) & (
-        ((p.promoted_month >= 0) & (p.promoted_month >= m - 24))
-        | ((p.hire_month > 0) & (p.hire_month >= m - 24))
-    )
-    if not recent.any():
+    p, m, rows = model.people, model.month, _now(model).managers
+    promoted, hired = p.promoted_month[rows], p.hire_month[rows]
+    recent = rows[((promoted >= 0) & (promoted >= m - 24)) | ((hired > 0) & (hired >= m - 24))]
+    if recent.size == 0:
         return float("nan")
-    return float((p.motivation[recent] < model.params.promotion.reluctance_threshold).mean())
+    reluctant = p.motivation[recent] < model.params.promotion.reluctance_threshold
+    return np.count_nonzero(reluctant) / recent.size  # the mean of a mask (exactly)
 
 
 def _reluctant_manager_turnover(model: OrgModel) -> float:
@@ -314,20 +338,22 @@ def _reluctant_manager_turnover(model: OrgModel) -> float:
 
 
 def _manager_quality(model: OrgModel) -> float:
-    q = model.people.manager_quality[model.people.role == MANAGER]
-    return float(np.nanmean(q)) if np.isfinite(q).any() else float("nan")
+    q = model.people.manager_quality[_now(model).managers]
+    if not np.isfinite(q).any():
+        return float("nan")
+    unrated = np.isnan(q)  # np.nanmean(q)'s arithmetic, without its overhead
+    return float(np.where(unrated, 0.0, q).sum() / (q.size - np.count_nonzero(unrated)))
 
 
 def _technical_capability(model: OrgModel) -> float:
     p = model.people
     practises = (p.role >= 0) & (p.role != MANAGER)
-    return float(_now(model).expertise[practises].sum() / _now(model).practitioner_positions)
+    return float(_now(model).expertise[practises].sum() / _now(model).layout.practitioner_positions)
 
 
 def _pay_bill(model: OrgModel) -> float:
     s, p = _now(model), model.params
-    pay = post_pay(s.layout.cell_grade, s.layout.cell_role, p.organisation.pay_step,
-                   p.policy.specialist_pay_ratio)  # fmt: skip
+    pay = s.layout.pay(p.organisation.pay_step, p.policy.specialist_pay_ratio)
     return float((pay * s.cells.count).sum() * 12)
 
 
@@ -362,7 +388,7 @@ def _turnover(model: OrgModel) -> float:
 def _regretted(model: OrgModel) -> float:
     s = _now(model)
     top = s.leavers.get("top_quartile", np.empty(0))
-    return float(np.sum(top == 1)) / max(s.headcount / 4, 1) * s.per_year
+    return np.count_nonzero(top == 1) / max(s.headcount / 4, 1) * s.per_year
 
 
 def _walked_out(model: OrgModel) -> float:
@@ -413,7 +439,7 @@ MEASURES: dict[str, Measure] = {
         _M("technical_capability", "Working technical capability", "expertise per position",
            "higher", compute=_technical_capability),
         _M("team_output", "Team output", "output per practitioner position", "higher",
-           compute=lambda m: float(_now(m).output.sum() / _now(m).practitioner_positions)),
+           compute=lambda m: float(_now(m).output.sum() / _now(m).layout.practitioner_positions)),
         _M("peter_signature", "Pre-promotion performance vs later team output",
            "partial correlation",
            "neither", "final", compute=lambda m: peter_signature(m, _now(m).output),
@@ -437,6 +463,8 @@ MEASURES: dict[str, Measure] = {
            compute=_moves_into(SPECIALIST)),
         _M("step_backs", "Step-backs from management", "people per year",
            compute=_events_per_year("step_back")),
+        _M("declined_offers", "Manager posts turned down", "people per year",
+           compute=_events_per_year("declined")),
         _M("pay_bill", "Pay bill", "grade-1 monthly salaries per year", "lower",
            compute=_pay_bill),
         _M("coaching_cost", "Coaching cost", "grade-1 monthly salaries per year", "lower",
@@ -492,7 +520,7 @@ class Recorder:
                     f"run.events: none, but these measures read past events: "
                     f"{', '.join(needing)}; use run.events: all, or leave them out"
                 )
-        self._layout = Layout.of(model)
+        self.layout = Layout.of(model)
         self._rows: list[dict[str, float]] = []
         self._profiles: list[tuple[int, str, str, float]] = []
         self._cells: list[tuple[int, Cells]] = []
@@ -500,12 +528,12 @@ class Recorder:
 
     def record(self, model: OrgModel) -> None:
         """Append the measures and cell sums now; then the events read are marked as read."""
-        self.snapshot = Snapshot(model, self._layout)
+        self.snapshot = Snapshot(model, self.layout)
         row = {"month": model.month}
         for name, m in self.measures.items():
             value = m.value(model)
             if m.by is None:
-                row[name] = _number(name, value)
+                row[name] = value if type(value) is float else _number(name, value)
                 if row[name] != row[name] and not m.nan_ok:
                     raise ValueError(_nan_message(name, model))
                 continue
@@ -539,7 +567,7 @@ class Recorder:
 
     def structure_frame(self) -> pd.DataFrame:
         """Headcount, mean engagement and reluctant count per step, grade and role."""
-        lay = self._layout
+        lay = self.layout
         months = np.array([m for m, _ in self._cells], dtype=np.int32)
 
         def stack(name: str) -> np.ndarray:

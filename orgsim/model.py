@@ -26,6 +26,8 @@ from orgsim.people import People
 from orgsim.policies import apply_policy
 from orgsim.rules import ExtraPhase, PersonRule, build_rules
 
+_NO_POSITIONS = np.empty(0, dtype=np.int64)  # a grade or role without posts (nothing to write)
+
 
 class OrgModel(mesa.Model):
     """An organisation under one promotion policy, stepped a month (or a year) at a time.
@@ -74,6 +76,7 @@ class OrgModel(mesa.Model):
             for g in np.unique(self.hierarchy.grade)
         }
         self._boss: tuple[int, np.ndarray] | None = None
+        self._manager_of_post = np.append(self.hierarchy.manager, -1)  # [-1]: no post, no manager
         self._step_cache: dict[Any, Any] = {}
         self._employees: dict[int, Employee] | None = None
         self._synced = -1  # people.version when the agents were last brought in step
@@ -189,11 +192,11 @@ class OrgModel(mesa.Model):
 
     def positions(self, grade: int, role: int) -> np.ndarray:
         """Positions of one grade and role, in chart order."""
-        return self._positions.get((grade, role), np.empty(0, dtype=np.int64))
+        return self._positions.get((grade, role), _NO_POSITIONS)
 
     def rows_at_grade(self, grade: int) -> np.ndarray:
         """Rows of the people in posts of ``grade``, in chart order."""
-        holders = self.holder[self._grade_positions.get(grade, np.empty(0, dtype=np.int64))]
+        holders = self.holder[self._grade_positions.get(grade, _NO_POSITIONS)]
         return holders[holders >= 0]
 
     def vacancies(self, grade: int, role: int) -> np.ndarray:
@@ -205,8 +208,7 @@ class OrgModel(mesa.Model):
     def boss(self) -> np.ndarray:
         """Each row's manager's row (-1 at the top, under a vacant post, or for a free row)."""
         if self._boss is None or self._boss[0] != self.people.version:
-            pos = self.people.position
-            mgr_pos = np.where(pos >= 0, self.hierarchy.manager[pos], -1)
+            mgr_pos = self._manager_of_post[self.people.position]  # a free row's is -1
             boss = np.where(mgr_pos >= 0, self.holder[mgr_pos], -1)
             self._boss = (self.people.version, boss)
         return self._boss[1]
@@ -220,12 +222,12 @@ class OrgModel(mesa.Model):
         return q
 
     def expertise(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Effective expertise: skill x (1 - w + w x firm-specific expertise), of every row
-        or of ``rows`` only."""
+        """Effective expertise: skill x (1 - w + w x firm-specific expertise) x competence in
+        the role (phase competence), of every row or of ``rows`` only."""
         w, p = self.params.growth.firm_weight, self.people
         if rows is None:
-            return p.skill * (1 - w + w * p.firm_expertise)
-        return p.skill[rows] * (1 - w + w * p.firm_expertise[rows])
+            return p.skill * (1 - w + w * p.firm_expertise) * p.competence
+        return p.skill[rows] * (1 - w + w * p.firm_expertise[rows]) * p.competence[rows]
 
     def add_attribute(
         self,
@@ -298,17 +300,18 @@ class OrgModel(mesa.Model):
             return
         rows = self.people.row_of(ids)
         positions = self._vacant(positions, kind)
-        p, role = self.people, self.hierarchy.role
+        p = self.people
         perf = np.full(len(rows), np.nan) if performance is None else np.asarray(performance)
-        into_mgmt = (role[positions] == MANAGER) & (p.role[rows] != MANAGER)
+        leads = self.hierarchy.role[positions] == MANAGER
+        first = leads & (p.role[rows] != MANAGER) & (p.promoted_month[rows] < 0)  # made manager
         self._log(kind, rows, to=positions, pre_promotion_performance=perf)
         self.holder[p.position[rows]] = -1
         self._seat(rows, positions)
         p.time_in_grade[rows] = 0
-        p.manager_quality[rows[role[positions] != MANAGER]] = np.nan  # no longer leads a team
-        first = into_mgmt & (p.promoted_month[rows] < 0)
-        p.pre_promotion_performance[rows[first]] = perf[first]
-        p.promoted_month[rows[first]] = self.month
+        p.manager_quality[rows[~leads]] = np.nan  # no longer leads a team
+        if first.any():
+            p.pre_promotion_performance[rows[first]] = perf[first]
+            p.promoted_month[rows[first]] = self.month
 
     def emit(self, kind: str, ids: np.ndarray, **columns: np.ndarray) -> None:
         """Record an event of a registered kind about the people with these ids (no move)."""
@@ -318,7 +321,8 @@ class OrgModel(mesa.Model):
     # --- internals -------------------------------------------------------------------------
     def _vacant(self, positions: np.ndarray, kind: str) -> np.ndarray:
         positions = np.asarray(positions, dtype=np.int64)
-        if (self.holder[positions] >= 0).any() or len(np.unique(positions)) < len(positions):
+        ordered = np.sort(positions)  # a repeat sits next to its twin (cheaper than np.unique)
+        if (self.holder[positions] >= 0).any() or (ordered[1:] == ordered[:-1]).any():
             raise ValueError(f"{kind}: every destination must be a distinct vacant position")
         return positions
 
@@ -405,14 +409,15 @@ class OrgModel(mesa.Model):
                 rule.step(self)
 
     def _log(self, kind: str, rows: np.ndarray, to: np.ndarray | None = None, **extra) -> None:
-        p, h = self.people, self.hierarchy
-        cols = {k: p.array(k)[rows].copy() for k in SNAPSHOT} | extra
-        cols |= {"from_grade": p.grade[rows].copy(), "from_role": p.role[rows].copy()}
+        p, h = self.people, self.hierarchy  # rows are row numbers: each gather is a copy
+        cols = {k: getattr(p, k)[rows] for k in SNAPSHOT} | extra
         if kind == "hire":
             cols |= {"from_grade": np.full(len(rows), -1), "from_role": np.full(len(rows), -1)}
+        else:
+            cols |= {"from_grade": p.grade[rows], "from_role": p.role[rows]}
         if to is not None:
             cols |= {"to_grade": h.grade[to], "to_role": h.role[to]}
-        self.events.log(self.month, kind, p.uid[rows].copy(), **cols)
+        self.events.log(self.month, kind, p.uid[rows], **cols)
 
     # --- Mesa agents ------------------------------------------------------------------------
     @property

@@ -296,7 +296,7 @@ class Engagement(Section):
     )
     noise: float = param(0.05, "Sd of monthly engagement noise.", "0..1", ASSUMPTION, ge=0, le=1)
     engaged_threshold: float = param(
-        0.775,
+        0.77,
         "Engagement at or above which a person counts as 'engaged' (Gallup's category).",
         "0..1",
         "calibrated: UK engaged share ~10% (Gallup)",
@@ -315,7 +315,7 @@ class Leaving(Section):
     """Phase 'leaving': voluntary exit hazard and retirement."""
 
     base_monthly_exit: float = param(
-        0.011,
+        0.009,
         "Monthly voluntary exit probability at reference engagement and median skill.",
         "probability per month",
         "calibrated: UK voluntary turnover 9-16% (XpertHR)",
@@ -333,13 +333,32 @@ class Leaving(Section):
     reference_engagement: float = param(
         0.55, "Engagement at which the hazard is the base.", "0..1", ASSUMPTION, ge=0, le=1
     )
-    skill_sensitivity: float = param(
-        0.8,
-        "Hazard multiplier exp(s x (skill percentile - 0.5)): the market wants skill.",
+    performance_slope: float = param(
+        0.6,
+        "Hazard multiplier exp(-s x (skill percentile - 0.5)): weaker performers leave more.",
         "per percentile",
-        ASSUMPTION,
+        "assumption; direction: performance and turnover correlate negatively overall "
+        "(Griffeth, Hom & Gaertner 2000, rho = -0.15)",
         ge=0,
         le=10,
+    )
+    skill_sensitivity: float = param(
+        1.6,
+        "Hazard multiplier exp(s x u x max(0, 2 pct - 1)): the market's pull on skilled people "
+        "who go unrewarded, u = y / (y + unrewarded_years), y years since their last move up.",
+        "per percentile",
+        "assumption; direction: high performers leave when unrewarded (Trevor, Gerhart & "
+        "Boudreau 1997; Salamin & Hom 2005)",
+        ge=0,
+        le=10,
+    )
+    unrewarded_years: float = param(
+        3.0,
+        "Years without a move up at which the unrewarded pull is half its full size.",
+        "years",
+        ASSUMPTION,
+        gt=0,
+        le=50,
     )
     retirement_age: float = param(
         66.0, "Age at which people retire.", "years", "UK state pension age (66)", ge=40, le=90
@@ -474,6 +493,23 @@ class Policy(Section):
     )
     specialist_stigma: float = param(
         0.0, "Status loss of the specialist track (0 = none).", "0..1", "policy lever", ge=0, le=1
+    )
+    knowledge_transfer: float = param(
+        0.0,
+        "Share of practitioners who mentor their team in the year before they retire.",
+        "share",
+        "policy lever (phase handover; 0: no structured handover)",
+        ge=0,
+        le=1,
+    )
+    decline_penalty: float = param(
+        0.05,
+        "Engagement lost at once by someone who turns down a manager post.",
+        "0..1",
+        "policy lever; size an assumption (as runner-up's loss, rules.passed_over); 0 where "
+        "a real specialist ladder or an open question makes no a legitimate answer",
+        ge=0,
+        le=1,
     )
     selection: Selection = param(
         "top-performer",
@@ -632,18 +668,23 @@ class Money(Section):
         SET_YOUR_OWN,
     )
     weeks_to_productivity: float = param(
-        28.0,
-        "Weeks a hire takes to reach full productivity (output ramps up linearly).",
+        0.0,
+        "Weeks a hire takes to reach full productivity, costed here as lost output (linear "
+        "ramp). 0 by default: the model itself simulates the ramp (phase competence), so its "
+        "output already shows it; set it (28: Oxford Economics 2014) only for results run "
+        "without that phase.",
         "weeks",
-        "Oxford Economics for Unum 2014, 'The Cost of Brain Drain' (28 weeks; secondary)",
+        "0: simulated by the model (phase competence; Oxford Economics for Unum 2014, 28 weeks)",
         ge=0,
         le=520,
     )
     manager_months_to_productivity: float = param(
-        6.0,
-        "Months a new manager takes to reach full productivity in the role (linear ramp).",
+        0.0,
+        "Months a new manager takes to reach full productivity, costed here as lost output "
+        "(linear ramp). 0 by default: the model simulates it (phase competence); set it only "
+        "for results run without that phase.",
         "months",
-        SET_YOUR_OWN,
+        "0: simulated by the model (phase competence)",
         ge=0,
         le=120,
     )

@@ -47,6 +47,7 @@ COLUMNS: dict[str, Column] = {
     ),
     "promoted_month": Column("int32", -1, "month first made a manager in this run (-1 = never)"),
     "manager_quality": Column("float64", np.nan, "quality as a manager this step, 0..1"),
+    "competence": Column("float64", 1.0, "share of full productivity in the current role"),
 }
 
 
@@ -106,8 +107,8 @@ class People:
     def row_of(self, ids: np.ndarray | list[int]) -> np.ndarray:
         """The rows of the people with these ids; raises PersonLeft if one has left."""
         ids = np.asarray(ids, dtype=np.int64)
-        bad = (ids < 0) | (ids >= self._next_id)
-        if bad.any():
+        if (ids.view(np.uint64) >= self._next_id).any():  # one test: a negative id wraps round
+            bad = (ids < 0) | (ids >= self._next_id)
             raise KeyError(f"no person with id {int(ids[bad][0])} in this run")
         rows = self._row_of[ids]
         if (rows < 0).any():

@@ -25,10 +25,12 @@ NAMED_POLICIES: dict[str, dict[str, Any]] = {
         "specialist_pay_ratio": 1.0,
         "specialist_stigma": 0.0,
         "selection": "top-performer",
+        "decline_penalty": 0.0,
     },
     "ask-the-question": {
         "specialist_top_grade": None,
         "selection": "stated-preference",
+        "decline_penalty": 0.0,
     },
 }
 

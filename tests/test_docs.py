@@ -97,4 +97,4 @@ def test_section_table_has_the_documented_columns() -> None:
     lines = section_table_markdown("engagement").splitlines()
     assert lines[0] == "| parameter | meaning | unit | default | source |"
     threshold = next(line for line in lines if "`engagement.engaged_threshold`" in line)
-    assert threshold.count(" | ") == 4 and "`0.775`" in threshold
+    assert threshold.count(" | ") == 4 and "`0.77`" in threshold

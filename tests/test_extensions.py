@@ -184,7 +184,8 @@ def test_an_exit_kind_can_be_registered() -> None:
 
 
 def test_a_phase_can_be_removed() -> None:
-    model = OrgModel(SMALL, rng=1, rules={"growth": None, "expert_leaders": None, "coaching": None})
+    skill_phases = {"growth": None, "expert_leaders": None, "sponsorship": None}
+    model = OrgModel(SMALL, rng=1, rules=skill_phases | {"coaching": None})
     assert "growth" not in model.plan() and "coaching" not in model.plan()
     p = model.people
     ic = p.role == IC
@@ -272,7 +273,7 @@ def test_measures_can_be_recorded_after_any_phase() -> None:
     early = OrgModel(SMALL, rng=2, record_after="leaving", builtin_measures=["vacancies"])
     late = OrgModel(SMALL, rng=2, builtin_measures=["vacancies"])
     lines = early.plan().splitlines()
-    assert lines[lines.index("8. record measures") - 1] == "7. leaving: Leaving"
+    assert lines[lines.index("11. record measures") - 1] == "10. leaving: Leaving"
     v_early = early.run(2).timeseries["vacancies"].iloc[1:].mean()
     v_late = late.run(2).timeseries["vacancies"].iloc[1:].mean()
     assert v_early > v_late

@@ -431,7 +431,7 @@ def test_plan_lists_the_phases_in_order_then_records() -> None:
 def test_record_after_moves_the_recording() -> None:
     model = OrgModel({"organisation": {"size": 50}}, record_after="leaving")
     lines = model.plan().splitlines()
-    assert lines[7] == "8. record measures" and lines[6].startswith("7. leaving: ")
+    assert lines[10] == "11. record measures" and lines[9].startswith("10. leaving: ")
     assert sum("record measures" in line for line in lines) == 1
     with pytest.raises(ValueError, match="record_after"):
         OrgModel({"organisation": {"size": 50}}, record_after="wellbeing")
@@ -443,7 +443,7 @@ def test_a_phase_can_be_replaced() -> None:
             pass
 
     model = OrgModel({"organisation": {"size": 80}}, rng=1, rules={"leaving": NobodyLeaves})
-    assert "7. leaving: NobodyLeaves" in model.plan()
+    assert "10. leaving: NobodyLeaves" in model.plan()
     model.run(years=1)
     assert model.events_frame["event"].isin(exit_kinds()).sum() == 0
     assert model.people.count == 80
@@ -453,12 +453,11 @@ def test_a_phase_can_be_replaced() -> None:
 
 def test_a_phase_can_be_removed() -> None:
     """rules={"growth": None}: the phase leaves the plan, and nobody's skill changes (with
-    the expert-leaders phase, which also grows skill, removed too)."""
-    model = OrgModel({"organisation": {"size": 150}}, rng=2,
-                     rules={"growth": None, "expert_leaders": None})  # fmt: skip
+    the expert-leaders and sponsorship phases, which also move skill, removed too)."""
+    removed = ("growth", "expert_leaders", "sponsorship")
+    model = OrgModel({"organisation": {"size": 150}}, rng=2, rules=dict.fromkeys(removed))
     plan = model.plan()
     assert "growth" not in plan
-    removed = ("growth", "expert_leaders")
     assert [name for name, _ in model.phases] == [p for p in DEFAULT_PHASES if p not in removed]
     assert plan.splitlines()[-1].endswith("record measures")
 

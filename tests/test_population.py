@@ -83,8 +83,10 @@ def test_the_model_draws_people_with_the_default_population() -> None:
     wf = model.params.workforce
     hired = model.draw_people(np.random.default_rng(6), grades, initial=False)
     expected = draw_people(np.random.default_rng(6), grades, wf)
-    # plus the attributes the default rules add (management training, being passed over)
-    added = {"trained_month", "training_considered", "passed_over_month"}
+    # plus the attributes the default rules add (training, passed over, competence,
+    # sponsorship, handover)
+    added = {"trained_month", "training_considered", "passed_over_month", "role_since",
+             "last_role", "blocked", "mentor_u"}  # fmt: skip
     assert set(hired) == set(expected) | added
     for name, values in expected.items():
         np.testing.assert_array_equal(hired[name], values, err_msg=name)

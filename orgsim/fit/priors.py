@@ -77,8 +77,9 @@ PRIORS: dict[str, Prior] = {
             "leaving.skill_sensitivity",
             0.0,
             3.0,
-            "assumption around the default 0.8: from no pull of the market on skilled people "
-            "to a hazard 20 times higher at the top skill percentile than at the bottom",
+            "assumption around the default 1.6: from no pull of the market on strong "
+            "performers who go unrewarded to a hazard about 20 times higher for a top "
+            "performer long without a move up",
             "voluntary leavers by grade",
         ),
         Prior(

@@ -16,10 +16,13 @@ from orgsim.rules import (  # noqa: F401  (importing registers the default rules
     acceptance,
     ageing,
     coaching,
+    competence,
+    declined,
     engagement,
     expert_leaders,
     filling,
     growth,
+    handover,
     hiring,
     leaving,
     manager_quality,
@@ -28,6 +31,7 @@ from orgsim.rules import (  # noqa: F401  (importing registers the default rules
     population,
     promotion,
     selection,
+    sponsorship,
     step_back,
     training,
 )
@@ -54,8 +58,11 @@ DEFAULT_PHASES: tuple[str, ...] = (
     "ageing",
     "growth",
     "expert_leaders",
+    "handover",
     "manager_quality",
     "training",
+    "competence",
+    "sponsorship",
     "engagement",
     "leaving",
     "step_back",
@@ -63,6 +70,7 @@ DEFAULT_PHASES: tuple[str, ...] = (
     "promotion",
     "hiring",
     "passed_over",
+    "declined",
 )
 #: Rules that are not phases but are consulted by them (``acceptance`` may be None: accept all).
 COMPONENTS: tuple[str, ...] = tuple(SLOT_PROTOCOLS)

@@ -20,15 +20,21 @@ class WeighedAcceptance(AcceptanceRule):
 
     U_manage = w d + (motivation - tau) + sigma z, and U_alt = P w d ratio (1 - stigma) for a
     candidate who could take the specialist ladder instead (not a serving manager or an
-    outsider) where it reaches the post's grade, else 0 (staying put). P is the chance of a
-    specialist post at that grade within the acceptance horizon (specialist_chance): what a
-    candidate weighs is what would happen if they declined. Specialist and IC posts are always
-    taken.
+    outsider) where it reaches the post's grade, else 0 (staying put), less
+    policy.decline_penalty for an insider (what saying no costs, phase declined). P is the
+    chance of a specialist post at that grade within the acceptance horizon
+    (specialist_chance): what a candidate weighs is what would happen if they declined.
+    Specialist and IC posts are always taken.
     """
 
     Params = PromotionParams
     section = "promotion"
-    levers = ("specialist_top_grade", "specialist_pay_ratio", "specialist_stigma")
+    levers = (
+        "specialist_top_grade",
+        "specialist_pay_ratio",
+        "specialist_stigma",
+        "decline_penalty",
+    )
 
     def accepts(self, model: OrgModel, offer: Offer) -> np.ndarray:
         p, pol, who = self.params, model.params.policy, offer.people
@@ -43,6 +49,8 @@ class WeighedAcceptance(AcceptanceRule):
             value *= specialist_chance(model, offer.grade, p.acceptance_horizon_months)
             reaches = (offer.grade <= pol.specialist_top_grade) & offer.can_specialise
             u_alt = np.where(reaches, p.status_weight * d * value, 0.0)
+        if not offer.outside:  # what saying no costs an insider (phase declined)
+            u_alt -= pol.decline_penalty
         return u_manage > u_alt
 
 

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 @register("leaving")
 class Leaving(Phase):
-    """h = 1 - (1 - b)^(months) with b = base * exp(s_e (e_ref - e)) * exp(s_k (pct - 0.5)).
+    """h = 1 - (1 - b)^(months), b = base exp(s_e (e_ref - e) - s_p (pct - 0.5) + s_k u pull),
+    pull = max(0, 2 pct - 1) and u = y / (y + unrewarded_years), y years in grade: weaker
+    performers leave more, and strong ones more the longer they go without a move up.
 
     Retirement at the age limit. Every row draws a uniform each step, free or not, so
     replications of different policies share their random numbers row by row.
@@ -38,9 +40,12 @@ class Leaving(Phase):
             (id(self), "u"), lambda: model.stream("leaving").random(len(people))
         )
         pct = skill_percentile(people.skill, people.active)
+        years = people.time_in_grade / 12
+        unrewarded = years / (years + p.unrewarded_years)
         monthly = p.base_monthly_exit * np.exp(
             p.engagement_sensitivity * (p.reference_engagement - people.engagement)
-            + p.skill_sensitivity * (pct - 0.5)
+            - p.performance_slope * (pct - 0.5)
+            + p.skill_sensitivity * unrewarded * np.maximum(0.0, 2 * pct - 1)
         )
         hazard = 1 - (1 - np.minimum(monthly, 1.0)) ** model.step_months
         among = among & people.active

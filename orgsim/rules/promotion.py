@@ -11,6 +11,7 @@ pass fills next: the chain of vacancies runs down the organisation.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,9 +54,14 @@ class Promotion(Phase):
         offer = Offer(grade, role, Candidates(model, pool), draws["accept"][pool],
                       can_specialise=people.role[pool] != MANAGER)  # fmt: skip
         accepted = model.components["acceptance"].accepts(model, offer)
-        declined = self.declined(model)
         if role == MANAGER:
-            declined[grade] = people.uid[pool[~accepted & offer.can_specialise]]
+            turned = self.turned_down(model, Vacancy(grade, role, vacant.size, pool, draws),
+                                      accepted)  # fmt: skip
+            if turned.size:
+                model.emit("declined", people.uid[turned], to_grade=np.full(turned.size, grade))
+            can_specialise = people.role[turned] != MANAGER
+            self.declined(model)[grade] = people.uid[turned[can_specialise]]
+        declined = self.declined(model)
         pool = pool[accepted]
         if role == SPECIALIST and grade in declined:  # those who turned management down first
             first = np.isin(people.uid[pool], declined[grade])
@@ -84,6 +90,26 @@ class Promotion(Phase):
         and turned down a manager post there: they go first for its specialist vacancies."""
         return model.once_per_step((id(self), "declined"), dict)
 
+    def turned_down(self, model: OrgModel, vacancy: Vacancy, accepts: np.ndarray) -> np.ndarray:
+        """Rows of those offered one of the vacancy's posts who turned it down: going down the
+        selection's order over everyone eligible, the candidates passed before the last post
+        is taken who would not accept (``accepts``: each candidate's decision). Ranks a few
+        times the posts at once, more only if too few accept, so a large pool is not sorted."""
+        pool, posts = vacancy.candidates, vacancy.needed
+        if posts == 0 or accepts.all():
+            return pool[:0]
+        will = np.zeros(len(model.people), dtype=bool)
+        will[pool[accepts]] = True
+        k = 4 * posts
+        while True:
+            ranked = self.choose(model, replace(vacancy, needed=min(k, pool.size)))
+            taken = np.cumsum(will[ranked])
+            if ranked.size == 0 or taken[-1] >= posts or k >= pool.size:
+                break
+            k *= 4
+        offered = ranked[: np.searchsorted(taken, posts) + 1]  # up to the last post's taker
+        return offered[~will[offered]]
+
     def eligible(self, model: OrgModel, grade: int, role: int) -> np.ndarray:
         """Rows of the people one grade below who may be offered a ``role`` post at ``grade``."""
         p = model.people
@@ -104,10 +130,17 @@ class Promotion(Phase):
         return model.once_per_step((id(self), "draws"), lambda: Draws(model, self.params))
 
 
+def hidden_performance(model: OrgModel) -> np.ndarray:
+    """Per row, the performance those who rank candidates do not see: the sum of every phase's
+    ``visibility_loss(model)`` (phase 'sponsorship': a blocking manager), 0 with none."""
+    losses = [r.visibility_loss(model) for _, r in model.phases if hasattr(r, "visibility_loss")]
+    return sum(losses, np.zeros(len(model.people)))
+
+
 class Draws(Mapping):
     """This step's random draws for promotion decisions, one array per kind over all rows:
-    ``performance`` (observed: expertise + noise), ``assessment``, ``lottery`` and ``accept``
-    (standard normal).
+    ``performance`` (observed: expertise + noise - hidden_performance), ``assessment``,
+    ``lottery`` and ``accept`` (standard normal).
 
     Each kind is drawn on first use from a stream keyed by (kind, month), so every policy of a
     replication sees the same numbers whether or not it used the kind in an earlier month.
@@ -118,7 +151,7 @@ class Draws(Mapping):
     def __init__(self, model: OrgModel, params: PromotionParams) -> None:
         self._model, self._params = model, params
         self._cache: dict[str, np.ndarray] = {}
-        self._noise = self._seen = np.empty(0)
+        self._noise = self._seen = self._hidden = np.empty(0)
         self._admissions = -1
 
     def __getitem__(self, kind: str) -> np.ndarray:
@@ -132,8 +165,11 @@ class Draws(Mapping):
             if kind == "performance":
                 self._noise, self._seen = self._cache[kind].copy(), people.uid.copy()
                 self._admissions = people.admissions
-                self._cache[kind] = self._model.expertise() + self._params.performance_noise * (
-                    self._noise
+                self._hidden = hidden_performance(self._model)
+                self._cache[kind] = (
+                    self._model.expertise()
+                    + self._params.performance_noise * self._noise
+                    - self._hidden
                 )
         if kind == "performance":
             self._refresh_performance()
@@ -151,7 +187,9 @@ class Draws(Mapping):
         if stale.size:
             expertise = self._model.expertise(stale)
             self._cache["performance"][stale] = (
-                expertise + self._params.performance_noise * self._noise[stale]
+                expertise
+                + self._params.performance_noise * self._noise[stale]
+                - self._hidden[stale]
             )
             self._seen[stale] = uid[stale]
 

@@ -1,6 +1,7 @@
 """Slot 'acceptance': a manager post is taken if U_manage = w d + (m - tau) + sigma z exceeds
 U_alt, the value of the specialist ladder for a practitioner it reaches, weighted by the chance
-of a specialist post within the horizon (0 otherwise: staying put); outsiders and serving
+of a specialist post within the horizon (0 otherwise: staying put), less what declining costs
+an insider (policy.decline_penalty); outsiders and serving
 managers have no specialist alternative; other posts are always taken; 'accept-all' takes
 everything."""
 
@@ -26,8 +27,8 @@ def accepts(model, d, m, grade=3, noise=None, role=MANAGER, **offer) -> np.ndarr
 
 def test_acceptance_equation(tiny) -> None:
     single = accepts(tiny(), D, M)
-    # single ladder: 0.6 d + (m - 0.5) > 0 (the alternative is staying put)
-    np.testing.assert_array_equal(single, 0.6 * D + M - 0.5 > 0)
+    # single ladder: 0.6 d + (m - 0.5) > -0.05 (staying put, at the cost of saying no)
+    np.testing.assert_array_equal(single, 0.6 * D + M - 0.5 > -0.05)
     np.testing.assert_array_equal(single, [True, True, False, True, True])
     # genuine dual track: the specialist ladder offers the same status, at the chance P of a
     # specialist post: 0.6 d + (m - 0.5) > P 0.6 d
@@ -61,7 +62,9 @@ def test_the_rule_reads_its_parameters(tiny) -> None:
     model = tiny(promotion={"status_weight": 0.0, "reluctance_threshold": 0.3})
     rule = model.components["acceptance"]
     assert isinstance(rule, WeighedAcceptance) and rule.params.status_weight == 0.0
-    np.testing.assert_array_equal(accepts(model, D, M), M > 0.3)
+    np.testing.assert_array_equal(accepts(model, D, M), M - 0.3 > -0.05)
+    free = tiny(promotion={"status_weight": 0.0}, policy_overrides={"decline_penalty": 0.0})
+    np.testing.assert_array_equal(accepts(free, D, M), M > 0.5)
 
 
 def test_nominal_ladder_is_a_weaker_alternative_and_ends_early() -> None:
@@ -70,13 +73,15 @@ def test_nominal_ladder_is_a_weaker_alternative_and_ends_early() -> None:
     model = OrgModel({"organisation": {"size": 200}}, policy="nominal-dual-track")
     assert model.params.policy.specialist_top_grade == 4
     chance = specialist_chance(model, 4, 12)
-    alt = 0.6 * 0.85 * (1 - 0.3) * chance  # U_specialist = P x 0.6 x 0.85 x (1 - 0.3)
-    assert 0 < alt < 0.357
+    # U_alt = P x 0.6 x 0.85 x (1 - 0.3) - 0.05 (saying no still costs on a nominal ladder)
+    alt = 0.6 * 0.85 * (1 - 0.3) * chance - 0.05
+    assert -0.05 < alt < 0.307
     # U_manage = 0.6 + (m - 0.5): taken just above the alternative, not just below
     assert accepts(model, [1.0], [alt - 0.1 + 0.01], grade=4).all()
     assert not accepts(model, [1.0], [alt - 0.1 - 0.01], grade=4).any()
-    # above the nominal ladder's top (grade 4) there is no alternative
-    assert accepts(model, [1.0], [alt - 0.1 - 0.01], grade=5).all()
+    # above the nominal ladder's top (grade 4) there is no alternative, only the cost of no
+    assert accepts(model, [1.0], [-0.05 - 0.1 + 0.01], grade=5).all()
+    assert not accepts(model, [1.0], [-0.05 - 0.1 - 0.01], grade=5).any()
 
 
 def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> None:
@@ -97,9 +102,9 @@ def test_genuine_dual_track_rejects_reluctant_candidates_more_often(tiny) -> Non
 
 
 def test_the_noise_is_a_standard_normal_scaled_by_acceptance_noise(tiny) -> None:
-    # U_manage = 0.6 x 0.5 + 0.5 - 0.5 = 0.3, plus sigma z with z = -1
+    # U_manage = 0.6 x 0.5 + 0.5 - 0.5 = 0.3, plus sigma z with z = -1, against U_alt = -0.05
     z = np.array([-1.0])
-    for sigma, taken in [(0.0, True), (0.15, True), (0.29, True), (0.31, False), (1.0, False)]:
+    for sigma, taken in [(0.0, True), (0.15, True), (0.34, True), (0.36, False), (1.0, False)]:
         model = tiny(promotion={"acceptance_noise": sigma})
         assert accepts(model, [0.5], [0.5], noise=z)[0] == taken, sigma
     model = tiny(promotion={"acceptance_noise": 1.0})

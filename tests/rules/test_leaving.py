@@ -1,5 +1,5 @@
-"""Phase 'leaving': a voluntary-exit hazard rising as engagement falls and with market value
-(skill), and retirement at the age limit."""
+"""Phase 'leaving': a voluntary-exit hazard rising as engagement falls, U-shaped in
+performance for those long without a move up, and retirement at the age limit."""
 
 from __future__ import annotations
 
@@ -19,20 +19,36 @@ def test_skill_percentile_ranks_the_employed() -> None:
     np.testing.assert_allclose(pct[active], [0.125, 0.625, 0.875, 0.375])
 
 
-def hazard(model, engagement, pct):
+def hazard(model, engagement, pct, months_in_grade):
     p = model.params.leaving
+    years = months_in_grade / 12
+    unrewarded = years / (years + p.unrewarded_years)
     monthly = p.base_monthly_exit * np.exp(
         p.engagement_sensitivity * (p.reference_engagement - engagement)
-        + p.skill_sensitivity * (pct - 0.5)
+        - p.performance_slope * (pct - 0.5)
+        + p.skill_sensitivity * unrewarded * np.maximum(0.0, 2 * pct - 1)
     )
     return np.minimum(monthly, 1.0)
+
+
+def test_the_hazard_is_u_shaped_in_performance_only_for_the_unrewarded(tiny) -> None:
+    """Weaker performers leave more; a strong performer leaves less than a median one just
+    after a move up, and more after years without one (the curvilinear relation)."""
+    model = tiny()
+    pct = np.array([0.1, 0.5, 0.9])
+    e = np.full(3, model.params.leaving.reference_engagement)
+    fresh = hazard(model, e, pct, np.zeros(3))
+    stalled = hazard(model, e, pct, np.full(3, 120))
+    assert fresh[0] > fresh[1] > fresh[2]
+    assert stalled[2] > stalled[1] and stalled[0] > stalled[1]
+    assert stalled[2] / fresh[2] > 1.5 and stalled[0] == pytest.approx(fresh[0])
 
 
 def test_exit_equation_with_the_stream_it_draws(tiny, phase) -> None:
     model = tiny(organisation={"size": 400}, leaving={"base_monthly_exit": 0.1})
     p = model.people
     pct = skill_percentile(p.skill, p.active)
-    h = hazard(model, p.engagement, pct)
+    h = hazard(model, p.engagement, pct, p.time_in_grade)
     u = copy.deepcopy(model.stream("leaving")).random(len(p))
     retire = p.age >= 66
     quits = np.flatnonzero(~retire & (u < h))
@@ -62,14 +78,12 @@ def test_exit_equation_with_the_stream_it_draws(tiny, phase) -> None:
     assert last["expertise_walked_out"] == pytest.approx(expertise.sum() / headcount * 1200)
 
 
-def test_hazard_rises_as_engagement_falls_and_skill_rises(tiny) -> None:
+def test_hazard_rises_as_engagement_falls(tiny) -> None:
     model = tiny()
     e = np.array([0.2, 0.55, 0.9])
-    h = hazard(model, e, np.full(3, 0.5))
+    h = hazard(model, e, np.full(3, 0.5), np.zeros(3))
     assert h[0] > h[1] > h[2]
-    assert h[1] == pytest.approx(0.011)
-    hs = hazard(model, np.full(3, 0.55), np.array([0.1, 0.5, 0.9]))
-    assert hs[0] < hs[1] < hs[2]
+    assert h[1] == pytest.approx(model.params.leaving.base_monthly_exit)
 
 
 def test_disengaged_people_leave_more(tiny, phase) -> None:
@@ -80,7 +94,7 @@ def test_disengaged_people_leave_more(tiny, phase) -> None:
     p.age[:] = 40
     phase(model, "leaving").step(model)
     left = ~p.active
-    # expected shares: 0.011 x exp(+1.4) = 4.5% vs 0.011 x exp(-1) = 0.4% (per month)
+    # expected shares: 0.009 x exp(+1.4) = 3.6% vs 0.009 x exp(-1) = 0.3% (per month)
     assert left[low].mean() > 3 * left[~low].mean()
     assert 0.03 < left[low].mean() < 0.065
 
@@ -161,3 +175,28 @@ def test_a_rule_shared_by_two_models_keeps_their_draws_apart() -> None:
         model.step()
     left = [set(m.events_frame.query("event == 'voluntary'")["person_id"]) for m in (b, alone)]
     assert left[0] == left[1] and left[0]
+
+
+def test_strong_performers_leave_when_unrewarded(tiny, phase) -> None:
+    """40,000 people at reference engagement, half just moved up, half 10 years in grade, one
+    month at a base rate of 0.1. Just moved up, the top skill quartile leaves less than the
+    bottom one (expected hazard ratio about exp(-0.6 x 0.75) = 0.64, with about 400 and 600
+    leavers: sd of the ratio about 0.04); 10 years in grade, the top quartile leaves more than
+    the fresh top quartile (ratio about exp(1.6 x 0.77 x 0.75) = 2.5). Tolerances: ratios 0.8
+    and 1.5."""
+    model = tiny(organisation={"size": 40_000}, leaving={"base_monthly_exit": 0.1})
+    p = model.people
+    p.engagement[p.active] = model.params.leaving.reference_engagement
+    p.age[p.active] = 40.0
+    stalled = np.zeros(len(p), dtype=bool)
+    stalled[np.flatnonzero(p.active)[::2]] = True
+    p.time_in_grade[:] = np.where(stalled, 120, 0)
+    pct = skill_percentile(p.skill, p.active)
+    top, bottom = p.active & (pct >= 0.75), p.active & (pct < 0.25)
+    ids = {name: p.uid[mask] for name, mask in {
+        "fresh_top": top & ~stalled, "fresh_bottom": bottom & ~stalled,
+        "stalled_top": top & stalled}.items()}  # fmt: skip
+    phase(model, "leaving").step(model)
+    gone = {name: 1 - np.isin(uid, p.uid).mean() for name, uid in ids.items()}
+    assert gone["fresh_top"] < 0.8 * gone["fresh_bottom"], gone
+    assert gone["stalled_top"] > 1.5 * gone["fresh_top"], gone

@@ -49,8 +49,8 @@ def test_engagement_drop_and_the_window_of_extra_exits(tiny, phase) -> None:
 
 
 def test_runners_up_leave_faster_for_the_window() -> None:
-    """4,000 people all passed over in month 1, ratio 3 (extra 2 x 0.011 a month): over the
-    next 12 months the extra exits are 1 - (1 - 0.022)^12 = 23.4% of them, within 3 points
+    """4,000 people all passed over in month 1, ratio 3 (extra 2 x 0.009 a month): over the
+    next 12 months the extra exits are 1 - (1 - 0.018)^12 = 19.6% of them, within 3 points
     (binomial sd about 0.7 points); after the window none."""
     model = OrgModel({"organisation": {"size": 4000}},
                      rules={"passed_over": PassedOver({"exit_hazard_ratio": 3.0})})  # fmt: skip
@@ -63,7 +63,8 @@ def test_runners_up_leave_faster_for_the_window() -> None:
         model.month = month
         rule.step(model)
     left = 1 - np.isin(everyone, p.uid).mean()
-    assert left == pytest.approx(1 - (1 - 0.022) ** 12, abs=0.03)
+    extra = 2 * model.params.leaving.base_monthly_exit
+    assert left == pytest.approx(1 - (1 - extra) ** 12, abs=0.03)
     staying = p.active.sum()
     model.month = 13
     rule.step(model)
@@ -71,10 +72,11 @@ def test_runners_up_leave_faster_for_the_window() -> None:
 
 
 def test_being_passed_over_raises_turnover() -> None:
-    """Paired runs (6 replications, 500 people, 5 years): a strong passed-over effect (drop
-    0.2, ratio 4) minus none raises voluntary turnover in every replication."""
+    """Paired runs (10 replications, 500 people, 5 years): a strong passed-over effect (drop
+    0.2, ratio 4) minus none raises voluntary turnover by more than two standard errors
+    (measured: +1.4 points a year, se about 0.4)."""
     diffs = []
-    for seed in range(6):
+    for seed in range(10):
         values = []
         for params in ({"engagement_drop": 0.2, "exit_hazard_ratio": 4.0},
                        {"engagement_drop": 0.0, "exit_hazard_ratio": 1.0}):  # fmt: skip
@@ -82,4 +84,4 @@ def test_being_passed_over_raises_turnover() -> None:
             model = OrgModel({"organisation": {"size": 500}}, rng=seed, rules=rules).run(5)
             values.append(model.summary()["voluntary_turnover"])
         diffs.append(values[0] - values[1])
-    assert min(diffs) > 0, diffs
+    assert np.mean(diffs) > 2 * np.std(diffs, ddof=1) / np.sqrt(len(diffs)), diffs

@@ -240,28 +240,32 @@ def test_a_row_taken_by_a_hire_within_the_step_is_observed_afresh(tiny, phase) -
 
 def test_who_turns_management_down_takes_the_specialist_post_first(tiny, phase) -> None:
     """What a candidate weighs when declining is what happens: under a genuine dual track,
-    a practitioner who declines a manager post goes first for a specialist vacancy at that
-    grade in the same step, ahead of better performers."""
-    model = tiny(policy="genuine-dual-track", promotion=EXACT)
-    p = model.people
-    ics = np.flatnonzero(p.active & (p.grade == 2) & (p.role == IC))
-    p.firm_expertise[:] = 1.0
-    p.skill[ics] = np.linspace(0.3, 0.6, len(ics))
-    p.status_drive[ics], p.motivation[ics] = 0.5, 0.9  # everyone accepts: 0.7 > P x 0.3
-    decliner = ics[0]  # the weakest performer, who does not want to lead: 0.3 - 0.4 < 0
-    p.motivation[decliner] = 0.1
-    manager_post = model.positions(3, MANAGER)[0]
-    specialist_post = model.positions(3, SPECIALIST)[0]
-    vacate(model, [manager_post, specialist_post])
-    phase(model, "promotion").step(model)
-    assert model.holder[specialist_post] == decliner
-    assert model.holder[manager_post] == ics[-1]  # the best performer who accepts
+    the candidate offered a manager post who declines it (the most apt, ranked first for the
+    manager post on assessed aptitude) goes first for a specialist vacancy at that grade in
+    the same step, ahead of better technical performers; a 'declined' event records it."""
+    aptitude = {"selection": "assessed-aptitude", "assessment_noise": 0.0}
+
+    def setup(decliner_motivation: float):
+        model = tiny(policy="genuine-dual-track", promotion=EXACT, policy_overrides=aptitude)
+        p = model.people
+        ics = np.flatnonzero(p.active & (p.grade == 2) & (p.role == IC))
+        p.firm_expertise[:] = 1.0
+        p.skill[ics] = np.linspace(0.3, 0.6, len(ics))
+        p.aptitude[ics] = np.linspace(0.9, 0.1, len(ics))  # the weakest performer most apt
+        p.status_drive[ics], p.motivation[ics] = 0.5, 0.9  # everyone accepts: 0.7 > P x 0.3
+        p.motivation[ics[0]] = decliner_motivation  # 0.3 + 0.1 - 0.5 < 0: declines
+        posts = model.positions(3, MANAGER)[0], model.positions(3, SPECIALIST)[0]
+        vacate(model, list(posts))
+        phase(model, "promotion").step(model)
+        return model, ics, posts
+
+    model, ics, (manager_post, specialist_post) = setup(0.1)
+    assert model.holder[manager_post] == ics[1]  # the next most apt, who accepts
+    assert model.holder[specialist_post] == ics[0]  # ahead of ics[-1], the best performer
+    declined = model.events_frame.query("event == 'declined'")
+    assert declined["person_id"].tolist() == [model.people.uid[ics[0]]]
     # without the decline, the specialist post goes to the best performer left
-    model = tiny(policy="genuine-dual-track", promotion=EXACT)
-    p = model.people
-    p.firm_expertise[:] = 1.0
-    p.skill[ics] = np.linspace(0.3, 0.6, len(ics))
-    p.status_drive[ics], p.motivation[ics] = 0.5, 0.9
-    vacate(model, [manager_post, specialist_post])
-    phase(model, "promotion").step(model)
-    assert model.holder[specialist_post] == ics[-2]
+    model, ics, (manager_post, specialist_post) = setup(0.9)
+    assert model.holder[manager_post] == ics[0]
+    assert model.holder[specialist_post] == ics[-1]
+    assert not (model.events_frame["event"] == "declined").any()
