@@ -356,7 +356,8 @@ class Leaving(Section):
         3.0,
         "Years without a move up at which the unrewarded pull is half its full size.",
         "years",
-        ASSUMPTION,
+        "assumption: the pull builds over a few years without a move up; the direction, not "
+        "the time scale, is from Trevor, Gerhart & Boudreau 1997",
         gt=0,
         le=50,
     )

@@ -71,7 +71,7 @@ class Competence(Phase):
             & (p.last_role != p.role)
             & ((p.last_role == MANAGER) | (p.role == MANAGER))
         )
-        p.role_since[moved] = model.month
+        p.role_since[moved] = model.month - p.time_in_grade[moved]  # a move resets it
         p.last_role[active] = p.role[active]
         since = (model.month - p.role_since).astype(float)
         leads = p.role == MANAGER

@@ -233,7 +233,8 @@ def test_sliders_show_their_value_and_range() -> None:
     assert shown(LEVER["specialist_stigma"], 0.35000000000000003, limits) == "0.35 (range 0 to 1)"
     assert shown(LEVER["share_wanting_to_lead"], None, limits) == "(range 0.01 to 0.99)"
     assert [lv.name for lv in SLIDERS] == [
-        "specialist_pay_ratio", "specialist_stigma", "coaching_reach", "share_wanting_to_lead"
+        "specialist_pay_ratio", "specialist_stigma", "coaching_reach", "management_training",
+        "knowledge_transfer", "decline_penalty", "share_wanting_to_lead",
     ]  # fmt: skip
 
 

@@ -46,15 +46,17 @@ def test_a_new_manager_leads_below_full_quality_at_first(tiny, phase) -> None:
     model.remove_people(p.uid[[model.holder[post]]], "voluntary")
     model.month = 3
     model.move_people(p.uid[[ic]], np.array([post]), "promotion", np.zeros(1))
-    model.month = 6
+    model.month = 4  # the next step: ageing has counted one month in the new grade
+    p.time_in_grade[ic] = 1
     p.manager_quality[ic] = 0.8
     rule.step(model)
-    assert p.manager_quality[ic] == pytest.approx(0.8 * (0.5 + 0.5 * 0 / 6))  # seen this step
+    assert p.role_since[ic] == 3  # the month of the move
+    assert p.manager_quality[ic] == pytest.approx(0.8 * (0.5 + 0.5 * 1 / 6))
     assert p.competence[ic] == 1.0  # a manager's own expertise is not ramped
     model.month = 9
     p.manager_quality[ic] = 0.8
     rule.step(model)
-    assert p.manager_quality[ic] == pytest.approx(0.8 * (0.5 + 0.5 * 3 / 6))
+    assert p.manager_quality[ic] == pytest.approx(0.8 * (0.5 + 0.5 * 6 / 6))
 
 
 def test_time_to_competence_costs_output() -> None:

@@ -37,11 +37,11 @@ def test_nothing_without_the_lever(tiny, phase) -> None:
     np.testing.assert_array_equal(p.firm_expertise, before)
 
 
-def test_knowledge_transfer_keeps_capability() -> None:
+def test_knowledge_transfer_keeps_firm_expertise() -> None:
     """Paired runs (6 replications, 500 people, 10 years): everyone within 20 years of
     retiring mentoring at a fast rate (4 a year; few people reach the last year before
-    retirement in a young workforce), minus nobody, raises working technical capability by
-    more than two standard errors."""
+    retirement in a young workforce), minus nobody, raises practitioners' mean firm-specific
+    expertise at the end by more than two standard errors (measured +0.12, se 0.008)."""
     from orgsim.rules.handover import Handover
 
     diffs = []
@@ -52,7 +52,8 @@ def test_knowledge_transfer_keeps_capability() -> None:
                 {"organisation": {"size": 500}}, rng=seed,
                 policy_overrides={"knowledge_transfer": share},
                 rules={"handover": Handover({"rate": 4.0, "months_before": 240})},
-            )  # fmt: skip
-            values.append(model.run(10).summary()["technical_capability"])
+            ).run(10)  # fmt: skip
+            p = model.people
+            values.append(p.firm_expertise[p.active & (p.role != MANAGER)].mean())
         diffs.append(values[0] - values[1])
     assert np.mean(diffs) > 2 * np.std(diffs, ddof=1) / np.sqrt(len(diffs)), diffs
