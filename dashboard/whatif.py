@@ -333,8 +333,11 @@ def new_folder(root: Path) -> Path:
 
 
 def run_whatif(scenario: Scenario, folder: Path, progress: Callable[[int, int], None]) -> Path:
-    """Run the what-if into ``folder`` like any CLI run, on every core the runs can use."""
+    """Run the what-if into ``folder`` like any CLI run, on every core the runs can use. Its
+    workers are forked from the job's process, which has orgsim imported already (about 1 s
+    less than starting a forkserver that imports it afresh for every what-if)."""
     runs = len(scenario.policies) * scenario.run.replications
     folder.parent.mkdir(parents=True, exist_ok=True)
-    run_experiment(scenario, folder, workers=min(os.cpu_count() or 1, runs), progress=progress)
+    workers = min(os.cpu_count() or 1, runs)
+    run_experiment(scenario, folder, workers=workers, progress=progress, start="fork")
     return folder

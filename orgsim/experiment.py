@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import mesa
 import numpy as np
@@ -243,6 +243,7 @@ def _worker_init(driver: int) -> None:
     only the driver handles it, so one press stops cleanly and no worker prints a traceback)
     and die with its parent (Linux: PR_SET_PDEATHSIG), so a killed driver leaves no worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker has the driver's handler
     from multiprocessing import forkserver
 
     # A forkserver child inherits the write end of the pipe whose closing tells the
@@ -261,6 +262,13 @@ def _worker_init(driver: int) -> None:
         os._exit(1)
 
 
+#: How local workers start: "forkserver" (the default: a clean server imports orgsim once per
+#: experiment, safe from any process) or "fork" (copies of the driver, which import nothing:
+#: for a driver that already has orgsim imported and runs no other thread, such as the
+#: dashboard's what-if job; with other threads running it falls back to the forkserver).
+StartMethod = Literal["forkserver", "fork"]
+
+
 class LocalExecutor:
     """Runs tasks on local worker processes, yielding results as they finish.
 
@@ -269,12 +277,20 @@ class LocalExecutor:
     tasks are cancelled and running ones stopped at once (their runs are simply not kept).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, start: StartMethod = "forkserver") -> None:
         self.workers = workers
+        self.start = start
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalExecutor:
-        ctx = get_context("forkserver")
+        if self.start == "fork" and threading.active_count() == 1:
+            # copies of this process, which has orgsim imported: no import, no server to start
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("fork"), initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )  # fmt: skip
+            return self
+        ctx = get_context("forkserver")  # fork is unsafe with other threads running
         ctx.set_forkserver_preload(["orgsim.experiment"])
         if threading.current_thread() is threading.main_thread():
             # Started ignoring SIGINT (kept across exec), the forkserver and so every worker
@@ -371,14 +387,14 @@ def _run_batch(fn: Callable, batch: list[tuple]) -> list[Any]:
 
 
 def make_executor(
-    workers: int | None, scheduler: str | None = None
+    workers: int | None, scheduler: str | None = None, start: StartMethod = "forkserver"
 ) -> SerialExecutor | LocalExecutor | DaskExecutor:
     """A Dask executor given a scheduler address; else serial for one worker, local processes
-    otherwise (default: every core)."""
+    otherwise (default: every core), started by ``start``."""
     if scheduler:
         return DaskExecutor(scheduler)
     workers = workers or os.cpu_count() or 1
-    return SerialExecutor() if workers == 1 else LocalExecutor(workers)
+    return SerialExecutor() if workers == 1 else LocalExecutor(workers, start)
 
 
 # --- the experiment -------------------------------------------------------------------------
@@ -477,11 +493,13 @@ def run_experiment(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
+    start: StartMethod = "forkserver",
 ) -> Results:
     """Run every missing policy x replication into ``folder`` and consolidate the tables.
 
     The folder is locked while written (a second writer gets ResultsError "in use by pid N").
     With ``force``, existing results are replaced only once the new ones are complete.
+    ``start``: how local workers start (StartMethod); it never changes a result.
     """
     folder = Path(folder)
     extensions = check_extensions(scenario)  # bad references fail before any run starts
@@ -496,7 +514,7 @@ def run_experiment(
         manifest = prepare_folder(folder, scenario_json, resume, force)
         if manifest is not None:
             return fill_folder(folder, manifest, scenario, extensions, workers, progress,
-                               scheduler)  # fmt: skip
+                               scheduler, start)  # fmt: skip
         new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
         try:
             umask = os.umask(0)
@@ -504,7 +522,7 @@ def run_experiment(
             os.chmod(new, 0o777 & ~umask)  # as a folder made by mkdir
             with lock_folder(new):
                 fresh = {"scenario": scenario_json, "status": "running", "runs": {}}
-                fill_folder(new, fresh, scenario, extensions, workers, progress, scheduler)
+                fill_folder(new, fresh, scenario, extensions, workers, progress, scheduler, start)
                 swap_in(new, folder)
         except (RunError, ResultsError) as err:
             raise type(err)(f"{err} (the previous results in {folder} are unchanged)") from None
@@ -534,6 +552,7 @@ def fill_folder(
     workers: int | None,
     progress: Callable[[int, int], None] | None,
     scheduler: str | None,
+    start: StartMethod = "forkserver",
 ) -> Results:
     """Run what is missing in a locked folder, consolidate and check the tables, then drop
     the parts. A complete folder is verified instead, and rebuilt from its parts if a table
@@ -550,7 +569,7 @@ def fill_folder(
                     "re-run with --force"
                 ) from None
         manifest["status"] = "running"  # rebuild the tables from the parts kept on disk
-    with make_executor(workers, scheduler or scenario.run.scheduler) as executor:
+    with make_executor(workers, scheduler or scenario.run.scheduler, start) as executor:
         start_manifest(folder, manifest, specs, extensions)
         token = shared_disk_token(folder)
         text = scenario.model_dump_json()

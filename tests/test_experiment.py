@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from scenario_fixtures import write_tiny
 
-from orgsim.experiment import replication_seed, run_experiment, run_specs
+from orgsim.experiment import LocalExecutor, replication_seed, run_experiment, run_specs
 from orgsim.results import TABLES, ResultsError, finished_runs
 from orgsim.scenario import load_scenario
 
@@ -42,6 +43,28 @@ def test_same_results_whatever_the_number_of_workers(tmp_path: Path) -> None:
     # Common random numbers: month 0 is the same organisation's people under both policies.
     start = ts[ts["month"] == 0].set_index(["replication", "policy"])["headcount"].unstack()
     assert (start["single-ladder"] == start["genuine"]).all()
+
+
+def test_forked_workers_give_the_same_results(tmp_path: Path) -> None:
+    """Workers forked from the driver (the dashboard's what-if) or started by the forkserver
+    give the same tables; with another thread running, fork falls back to the forkserver."""
+    scenario = load_scenario(write_tiny(tmp_path))
+    run_experiment(scenario, tmp_path / "server", workers=2)
+    run_experiment(scenario, tmp_path / "fork", workers=2, start="fork")
+    server, fork = tables(tmp_path / "server"), tables(tmp_path / "fork")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(server[name], fork[name], obj=name)
+    with LocalExecutor(2, start="fork") as executor:
+        assert executor._pool._mp_context.get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with LocalExecutor(2, start="fork") as executor:
+            assert executor._pool._mp_context.get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_manifest_records_what_reproduces_the_results(tmp_path: Path) -> None:
