@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from paired import assert_clearly, rule_effect
 
-from orgsim import OrgModel
 from orgsim.hierarchy import IC, MANAGER
 from orgsim.rules.competence import Competence, ramp
 
@@ -62,13 +62,7 @@ def test_a_new_manager_leads_below_full_quality_at_first(tiny, phase) -> None:
 def test_time_to_competence_costs_output() -> None:
     """Paired runs (6 replications, 500 people, 5 years): a slow ramp (24 months from 0.2)
     minus none (months 0) lowers team output by more than two standard errors."""
-    diffs = []
-    for seed in range(6):
-        values = []
-        for params in ({"start": 0.2, "months": 24, "manager_months": 24},
-                       {"months": 0, "manager_months": 0}):  # fmt: skip
-            rules = {"competence": Competence(params)}
-            model = OrgModel({"organisation": {"size": 500}}, rng=seed, rules=rules).run(5)
-            values.append(model.summary()["team_output"])
-        diffs.append(values[0] - values[1])
-    assert -np.mean(diffs) > 2 * np.std(diffs, ddof=1) / np.sqrt(len(diffs)), diffs
+    slow = {"start": 0.2, "months": 24, "manager_months": 24}
+    diffs = rule_effect("competence", Competence, (slow, {"months": 0, "manager_months": 0}),
+                        "team_output", 6)  # fmt: skip
+    assert_clearly(diffs, -1)

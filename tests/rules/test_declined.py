@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from paired import assert_clearly, differences
 
 from orgsim import OrgModel
 from orgsim.parameters import ModelParams
@@ -41,15 +42,10 @@ def test_candidates_weigh_the_cost_of_saying_no() -> None:
     against none: fewer turn a manager post down, since candidates weigh what declining costs
     (acceptance), by more than two standard errors of the paired differences. (What it costs
     those who still decline is the equation above.)"""
-    fewer = []
-    for seed in range(8):
-        declines = []
-        for penalty in (0.15, 0.0):
-            model = OrgModel(
-                {"organisation": {"size": 1000}}, rng=seed,
-                policy_overrides={"decline_penalty": penalty},
-            )  # fmt: skip
-            model.run(5)
-            declines.append((model.events_frame["event"] == "declined").sum())
-        fewer.append(declines[0] - declines[1])
-    assert -np.mean(fewer) > 2 * np.std(fewer, ddof=1) / np.sqrt(len(fewer)), fewer
+
+    def declines(seed: int, penalty: float) -> float:
+        overrides = {"decline_penalty": penalty}
+        model = OrgModel({"organisation": {"size": 1000}}, rng=seed, policy_overrides=overrides)
+        return (model.run(5).events_frame["event"] == "declined").sum()
+
+    assert_clearly(differences(declines, (0.15, 0.0), 8), -1)

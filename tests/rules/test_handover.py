@@ -4,9 +4,11 @@ expertise, f += rate dt max(0, f_mentor - f), where policy.knowledge_transfer ha
 from __future__ import annotations
 
 import numpy as np
+from paired import assert_clearly, differences
 
 from orgsim import OrgModel
 from orgsim.hierarchy import MANAGER
+from orgsim.rules.handover import Handover
 
 
 def test_the_equation(tiny, phase) -> None:
@@ -42,18 +44,14 @@ def test_knowledge_transfer_keeps_firm_expertise() -> None:
     retiring mentoring at a fast rate (4 a year; few people reach the last year before
     retirement in a young workforce), minus nobody, raises practitioners' mean firm-specific
     expertise at the end by more than two standard errors (measured +0.12, se 0.008)."""
-    from orgsim.rules.handover import Handover
 
-    diffs = []
-    for seed in range(6):
-        values = []
-        for share in (1.0, 0.0):
-            model = OrgModel(
-                {"organisation": {"size": 500}}, rng=seed,
-                policy_overrides={"knowledge_transfer": share},
-                rules={"handover": Handover({"rate": 4.0, "months_before": 240})},
-            ).run(10)  # fmt: skip
-            p = model.people
-            values.append(p.firm_expertise[p.active & (p.role != MANAGER)].mean())
-        diffs.append(values[0] - values[1])
-    assert np.mean(diffs) > 2 * np.std(diffs, ddof=1) / np.sqrt(len(diffs)), diffs
+    def firm_expertise(seed: int, share: float) -> float:
+        model = OrgModel(
+            {"organisation": {"size": 500}}, rng=seed,
+            policy_overrides={"knowledge_transfer": share},
+            rules={"handover": Handover({"rate": 4.0, "months_before": 240})},
+        ).run(10)  # fmt: skip
+        p = model.people
+        return p.firm_expertise[p.active & (p.role != MANAGER)].mean()
+
+    assert_clearly(differences(firm_expertise, (1.0, 0.0), 6), +1)
