@@ -318,6 +318,13 @@ class OrgModel(mesa.Model):
         rows = self.people.row_of(ids)
         self._log(kind, rows, **columns)
 
+    def rows_with_event(self, kind: str) -> np.ndarray:
+        """Rows of the people still employed who had an event of ``kind`` this step: how a
+        phase reacts to what an earlier phase of the step recorded."""
+        events = self.events.recent(kind, columns=("month",))
+        ids = events["person_id"][events["month"] == self.month]
+        return self.people.row_of(ids[np.isin(ids, self.people.uid)])
+
     # --- internals -------------------------------------------------------------------------
     def _vacant(self, positions: np.ndarray, kind: str) -> np.ndarray:
         positions = np.asarray(positions, dtype=np.int64)

@@ -25,8 +25,5 @@ class Declined(Phase):
         penalty = model.params.policy.decline_penalty
         if penalty == 0:
             return
-        people = model.people
-        events = model.events.recent("declined", columns=("month",))
-        ids = events["person_id"][events["month"] == model.month]
-        rows = people.row_of(ids[np.isin(ids, people.uid)])
+        people, rows = model.people, model.rows_with_event("declined")
         people.engagement[rows] = np.maximum(people.engagement[rows] - penalty, 0.0)

@@ -52,9 +52,7 @@ class PassedOver(Phase):
     def step(self, model: OrgModel) -> None:
         people, p = model.people, self.params
         u = model.stream("passed-over").random(len(people))
-        events = model.events.recent("passed_over", columns=("month",))
-        ids = events["person_id"][events["month"] == model.month]
-        rows = people.row_of(ids[np.isin(ids, people.uid)])  # a runner-up may have left
+        rows = model.rows_with_event("passed_over")  # a runner-up may have left since
         people.engagement[rows] = np.maximum(people.engagement[rows] - p.engagement_drop, 0.0)
         people.passed_over_month[rows] = model.month
         since = model.month - people.passed_over_month
