@@ -308,12 +308,19 @@ class LocalExecutor:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is not None:  # stop now: do not wait for the runs in progress
-            processes = list((getattr(self._pool, "_processes", None) or {}).values())
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if exc_type is None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # Stop now: do not wait for the runs in progress. shutdown(wait=False) forgets the
+        # pool's manager thread, so join it here: left running into interpreter exit, it
+        # races CPython 3.12's exit hook for its wake-up pipe ("Bad file descriptor").
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        manager = getattr(self._pool, "_executor_manager_thread", None)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        if manager is not None:
+            manager.join()
 
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
         """Yield ``fn(*task)`` for each task as it finishes (a bounded number in flight)."""

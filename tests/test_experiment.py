@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +66,18 @@ def test_forked_workers_give_the_same_results(tmp_path: Path) -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_an_interrupt_leaves_no_pool_thread_behind() -> None:
+    """Stopping mid-run joins the pool's manager thread before returning: left running into
+    interpreter exit, it races CPython 3.12's exit hook and prints a traceback after Ctrl-C."""
+    before = set(threading.enumerate())
+    with pytest.raises(KeyboardInterrupt), LocalExecutor(2) as executor:
+        futures = [executor._pool.submit(time.sleep, 30) for _ in range(2)]
+        while not all(f.running() for f in futures):
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+    assert set(threading.enumerate()) - before == set()
 
 
 def test_manifest_records_what_reproduces_the_results(tmp_path: Path) -> None:
