@@ -323,7 +323,7 @@ class OrgModel(mesa.Model):
         phase reacts to what an earlier phase of the step recorded."""
         events = self.events.recent(kind, columns=("month",))
         ids = events["person_id"][events["month"] == self.month]
-        return self.people.row_of(ids[np.isin(ids, self.people.uid)])
+        return self.people.row_of(ids[self.people.employed(ids)])
 
     # --- internals -------------------------------------------------------------------------
     def _vacant(self, positions: np.ndarray, kind: str) -> np.ndarray:

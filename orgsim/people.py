@@ -123,6 +123,12 @@ class People:
         """Whether the person with this id is employed now."""
         return 0 <= person_id < self._next_id and self._row_of[person_id] >= 0
 
+    def employed(self, ids: np.ndarray) -> np.ndarray:
+        """Per id, whether that person is employed now (an index lookup, not a search)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        known = (ids >= 0) & (ids < self._next_id)
+        return known & (self._row_of[np.where(known, ids, 0)] >= 0)
+
     def admit(self, n: int, values: dict[str, np.ndarray]) -> np.ndarray:
         """Give ``n`` new people fresh ids and the lowest free rows; returns the rows.
 

@@ -89,6 +89,15 @@ def test_a_leaver_resolves_to_person_left() -> None:
         people.row_of([-1])
 
 
+def test_employed_tells_each_id_apart_without_raising() -> None:
+    people = People(3)
+    people.admit(3, {})
+    people.discharge(np.array([1]), month=7, kind="voluntary")
+    ids = np.array([0, 1, 2, 3, -1, 2])  # employed, left, employed, never issued, invalid
+    assert people.employed(ids).tolist() == [True, False, True, False, False, True]
+    assert people.employed(np.array([], dtype=np.int64)).size == 0
+
+
 def test_discharge_empties_every_column_and_the_post() -> None:
     people = People(2)
     rows = people.admit(2, values(2, skill=0.5, tenure=7))

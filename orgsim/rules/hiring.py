@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from orgsim.hierarchy import MANAGER
+from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST
 from orgsim.parameters import Promotion as PromotionParams
 from orgsim.rules.base import Candidates, Offer, Phase, register
 
@@ -44,8 +44,11 @@ class Hiring(Phase):
         position (common random numbers)."""
         filling, role = model.components["filling"], model.hierarchy.role
         vacant = np.flatnonzero(model.holder < 0)
-        due = [r for r in np.unique(role[vacant]).tolist() if filling.due(model, r)]
-        vacant = vacant[np.isin(role[vacant], due)]
+        kinds = role[vacant]
+        due = np.zeros(len(ROLE_NAMES), dtype=bool)
+        for r in (IC, MANAGER, SPECIALIST):
+            due[r] = filling.due(model, r)
+        vacant = vacant[due[kinds]]
         mean = self.params.time_to_hire_months
         if mean == 0 or vacant.size == 0:
             return vacant

@@ -51,10 +51,17 @@ def track_record(model: OrgModel, rows: np.ndarray, draws) -> np.ndarray:
     key[led] = quality
     for group in (led, ~led):
         values = key[group]
-        known = values[np.isfinite(values)]  # a manager promoted this step has no quality yet
-        spread = known.std() if known.size > 1 else 0.0
-        z = (values - known.mean()) / spread if spread > 0 else np.zeros_like(values)
-        key[group] = np.nan_to_num(z, nan=0.0)
+        unknown = np.isnan(values)  # a manager promoted this step has no quality yet
+        known = values[~unknown]
+        if known.size > 1:  # mean and sd as np.mean and np.std compute them, without overhead
+            mean = np.add.reduce(known) / known.size
+            deviation = known - mean
+            spread = np.sqrt(np.add.reduce(deviation * deviation) / known.size)
+        else:
+            mean = spread = 0.0
+        z = (values - mean) / spread if spread > 0 else np.zeros_like(values)
+        z[unknown] = 0.0
+        key[group] = z
     return key
 
 
