@@ -128,14 +128,13 @@ class EventLog:
         kinds = [k for k in EVENT_KINDS if k in BUILT_IN or k in present]  # not the process's
         cols = ["month", "person_id", *INT_COLUMNS, *SNAPSHOT, "expertise",
                 "pre_promotion_performance"]  # fmt: skip
-        data = {}
-        for c in cols:  # one concatenation per column: no DataFrame per batch
-            fill = INT_COLUMNS.get(c, np.nan)
-            parts = [b.get(c, np.full(len(b["month"]), fill)) for _, b in self._batches]
-            data[c] = np.concatenate(parts) if parts else np.empty(0)
-        codes = [np.full(len(b["month"]), kinds.index(k), np.int16) for k, b in self._batches]
+        batches = [b for _, b in self._batches]
+        sizes = np.array([len(b["month"]) for b in batches], dtype=np.int64)
+        data = {c: _column(batches, sizes, c, INT_COLUMNS.get(c, np.nan)) for c in cols}
+        index = {k: i for i, k in enumerate(kinds)}
+        codes = np.repeat(np.array([index[k] for k, _ in self._batches], np.int16), sizes)
         df = pd.DataFrame(data)
-        df.insert(1, "event", pd.Categorical.from_codes(_join(codes, np.int16), kinds))
+        df.insert(1, "event", pd.Categorical.from_codes(codes, kinds))
         exits = [EVENT_KINDS[k].exit for k in kinds]
         df.insert(2, "exit", np.asarray(exits, dtype=bool)[df["event"].cat.codes.to_numpy()])
         for c in ("from_role", "to_role"):
@@ -177,8 +176,20 @@ class EventLog:
             self._counts.append((int(b["month"][0]), kind, grades, counts))
 
 
-def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+def _column(batches: list[dict[str, np.ndarray]], sizes: np.ndarray, name: str, fill) -> np.ndarray:
+    """One column over every batch, ``fill`` where a batch lacks it: one concatenation of the
+    batches that have it, not a filler array per batch (a run logs thousands of batches)."""
+    has = np.array([name in b for b in batches], dtype=bool)
+    parts = [b[name] for b in batches if name in b]
+    if has.all():
+        return np.concatenate(parts) if parts else np.empty(0)
+    filler = np.full(0, fill)
+    out = np.empty(int(sizes.sum()), dtype=np.result_type(filler, *parts))
+    rows = np.repeat(has, sizes)
+    out[~rows] = fill
+    if parts:
+        out[rows] = np.concatenate(parts)
+    return out
 
 
 def _concat(batches: list[dict[str, np.ndarray]], columns: tuple[str, ...] = ()):
