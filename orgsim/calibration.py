@@ -67,18 +67,19 @@ def survey_preference(model: OrgModel) -> np.ndarray:
 
     The acceptance rule's utility of managing over the alternative (U_manage - U_alt of 7.15)
     as a respondent states it: no sanction for declining (the choice is hypothetical), no
-    misjudgement of the moment (acceptance noise), and the response noise of a single item of
-    reliability SURVEY_ITEM_RELIABILITY over the employed. The alternative is a specialist post
-    where the policy has a specialist ladder, else staying put.
+    misjudgement of the moment (acceptance noise), a sure specialist post where the ladder
+    reaches (P = 1: the question offers the choice), and the response noise of a single item of
+    reliability SURVEY_ITEM_RELIABILITY over the employed. The ladder reaches a manager's own
+    grade, or the grade above a practitioner's, up to policy.specialist_top_grade.
     """
     p, prm, pol = model.people, model.params.promotion, model.params.policy
     u = prm.status_weight * p.status_drive + p.motivation - prm.reluctance_threshold
     if pol.specialist_top_grade is not None:
-        u = u - prm.status_weight * p.status_drive * pol.specialist_pay_ratio * (
-            1 - pol.specialist_stigma
-        )
+        reaches = p.grade + (p.role != MANAGER) <= pol.specialist_top_grade
+        value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
+        u = u - np.where(reaches, prm.status_weight * p.status_drive * value, 0.0)
     rho = SURVEY_ITEM_RELIABILITY
-    sd = np.sqrt(np.nanvar(u[p.active]) * (1 - rho) / rho) if p.active.any() else 0.0
+    sd = np.sqrt(np.var(u[p.active]) * (1 - rho) / rho) if p.active.any() else 0.0
     return u + sd * model.monthly_stream("survey").standard_normal(len(u))
 
 
@@ -291,7 +292,8 @@ TARGETS: list[Target] = [
         "rather_not_manage_share: managers whose survey answer (survey_preference) prefers "
         "not managing, final-year mean",
         "read through a measurement model, as above; latent reluctance (reluctant_manager_share, "
-        "motivation < 0.5) is about twice as high, since status makes many accept",
+        "motivation < 0.5) is about twice as high under the single ladder, since status makes "
+        "many accept",
         "share",
         lambda m, s: s["rather_not_manage_share"],
     ),
