@@ -8,12 +8,14 @@ are data: a rule may register its own, including new kinds of exit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from orgsim.hierarchy import ROLE_NAMES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ class EventLog:
 
     def frame(self) -> pd.DataFrame:
         """Every event kept, one row each, in the order they happened."""
+        import pandas as pd
+
         if self.keep == "none":
             raise ValueError(
                 "events were not kept (run.events: none); set run.events: all to keep them"
@@ -147,6 +151,8 @@ class EventLog:
 
     def summary_frame(self) -> pd.DataFrame:
         """Counts of events per month, kind and grade (from_grade, else to_grade)."""
+        import pandas as pd
+
         if self.keep == "all":
             df = self.frame()
             grade = df["from_grade"].fillna(df["to_grade"]).astype("Int16")

@@ -12,13 +12,13 @@ stored in long form (the ``profiles`` table) and summarised per category as ``na
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel
 
 from orgsim.events import voluntary_kinds
@@ -26,10 +26,18 @@ from orgsim.hierarchy import IC, MANAGER, ROLE_NAMES, SPECIALIST, post_pay
 from orgsim.people import MAY_BE_NAN
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from orgsim.model import OrgModel
 
 SUMMARIES = ("final", "final_year_mean", "max", "mean_last:K")
 _LEGACY = {"final_year": "final_year_mean"}  # the 0.1 name, still read from old results
+
+
+def _is_series(value: object) -> bool:
+    """Whether ``value`` is a pandas Series (pandas is imported only where a frame is made)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
 
 
 def normalise_summary(summary: str | dict[str, int]) -> str:
@@ -539,7 +547,7 @@ class Recorder:
                 if row[name] != row[name] and not m.nan_ok:
                     raise ValueError(_nan_message(name, model))
                 continue
-            if not isinstance(value, Mapping | pd.Series):
+            if not isinstance(value, Mapping) and not _is_series(value):
                 raise TypeError(
                     f"measure {name!r} is by {m.by} and must return {{category: value}}, "
                     f"not {type(value).__name__}"
@@ -559,16 +567,22 @@ class Recorder:
 
     def timeseries(self) -> pd.DataFrame:
         """One row per recorded step, one column per measure (not by category)."""
+        import pandas as pd
+
         names = [n for n, m in self.measures.items() if m.by is None]
         return pd.DataFrame(self._rows, columns=["month", *names])
 
     def profiles(self) -> pd.DataFrame:
         """The measures by category in long form: month, measure, category, value."""
+        import pandas as pd
+
         df = pd.DataFrame(self._profiles, columns=["month", "measure", "category", "value"])
         return df.astype({"month": "int32", "measure": "str", "category": "str"})
 
     def structure_frame(self) -> pd.DataFrame:
         """Headcount, mean engagement and reluctant count per step, grade and role."""
+        import pandas as pd
+
         lay = self.layout
         months = np.array([m for m, _ in self._cells], dtype=np.int32)
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from orgsim.parameters import Workforce
 
 
 def motivation_from_latent(z: np.ndarray, wf: Workforce) -> np.ndarray:
     """Motivation = Phi(sd * z + mu), mu chosen so P(motivation > 0.5) = share_wanting_to_lead."""
+    from scipy.special import ndtr, ndtri  # here: checking a scenario's rules needs no scipy
+
     mu = wf.motivation_spread * ndtri(wf.share_wanting_to_lead)
     return ndtr(wf.motivation_spread * z + mu)
 
 
 def draw_people(rng: np.random.Generator, grades: np.ndarray, wf: Workforce) -> dict:
     """Attributes of new people joining at ``grades`` (firm-specific expertise zero)."""
+    from scipy.special import ndtr
+
     n = len(grades)
     z_skill, z_apt, z_mot, z_pref, z_age, z_eng = rng.standard_normal((6, n))
     rho = wf.aptitude_skill_correlation

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("pandas", "mesa", "plotly", "dash", "scipy", "sklearn", "distributed")
 
@@ -27,8 +28,11 @@ def test_cli_import_skips_heavy_libraries():
     assert imported_after("import orgsim.cli") == []
 
 
-def test_help_and_policies_skip_heavy_libraries():
-    for args in (["--help"], ["policies"]):
+def test_help_policies_and_validate_skip_heavy_libraries():
+    """Checking a scenario resolves its rules (their modules and parameters) but draws nobody
+    and makes no table: no scipy, no pandas."""
+    flagship = str(Path(__file__).parents[1] / "scenarios" / "compare-policies.yaml")
+    for args in (["--help"], ["policies"], ["validate", flagship]):
         run = f"from orgsim.cli import app\ntry:\n    app({args!r})\nexcept SystemExit:\n    pass"
         assert imported_after(run) == [], args
 
