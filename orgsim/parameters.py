@@ -26,7 +26,10 @@ def param(default: Any, description: str, unit: str, source: str, **bounds: Any)
 class Section(BaseModel):
     """Base of every parameter section: unknown keys are errors, values are re-validated."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    # defer_build: a section's validator is built on first use, so `orgsim --help` builds none
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, defer_build=True
+    )
 
 
 class ChartEntry(Section):
