@@ -11,6 +11,7 @@ stored in long form (the ``profiles`` table) and summarised per category as ``na
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -136,8 +137,9 @@ def practitioner_team_output(model: OrgModel, output: np.ndarray) -> tuple[np.nd
     lay, holder = model.recorder.layout, model.holder
     by_position = np.where(holder >= 0, output[holder], 0.0)  # a vacant post's is 0
     team_sum = np.bincount(lay.led_by, weights=by_position[lay.led], minlength=len(holder))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return team_sum / lay.team_n, lay.team_n
+    mean = np.full(len(holder), np.nan)  # a post leading no practitioner: NaN, as 0 / 0
+    np.divide(team_sum, lay.team_n, out=mean, where=lay.team_n > 0)
+    return mean, lay.team_n
 
 
 def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10) -> float:
@@ -165,11 +167,11 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     spread = month @ month
     if spread > 0:
         x, y = x - (x @ month / spread) * month, y - (y @ month / spread) * month
-    x, y = x - x.mean(), y - y.mean()
-    sxx, syy = x @ x, y @ y
+    x, y = x - np.add.reduce(x) / x.size, y - np.add.reduce(y) / y.size  # as np.mean, cheaper
+    sxx, syy = float(x @ x), float(y @ y)
     if sxx < 1e-24 * x.size or syy < 1e-24 * y.size:  # an sd under 1e-12: no correlation
         return float("nan")
-    return float(np.clip(x @ y / np.sqrt(sxx * syy), -1.0, 1.0))  # np.corrcoef's, cheaper
+    return min(1.0, max(-1.0, float(x @ y) / math.sqrt(sxx * syy)))  # np.corrcoef's, cheaper
 
 
 class Snapshot:
