@@ -171,7 +171,8 @@ def peter_signature(model: OrgModel, output: np.ndarray, min_managers: int = 10)
     sxx, syy = float(x @ x), float(y @ y)
     if sxx < 1e-24 * x.size or syy < 1e-24 * y.size:  # an sd under 1e-12: no correlation
         return float("nan")
-    return min(1.0, max(-1.0, float(x @ y) / math.sqrt(sxx * syy)))  # np.corrcoef's, cheaper
+    r = float(x @ y) / math.sqrt(sxx * syy)  # np.corrcoef's value to rounding, cheaper
+    return min(1.0, max(-1.0, r)) if math.isfinite(r) else float("nan")  # max() drops a NaN
 
 
 class Snapshot:

@@ -121,3 +121,19 @@ def test_the_peter_signature_is_within_grade_and_promotion_date() -> None:
         else:
             pooled = np.corrcoef(p.pre_promotion_performance[rows], team)[0, 1]
             assert pooled > 0.4 and abs(r) < 0.2, (pooled, r)
+
+
+def test_the_peter_signature_is_unknown_when_a_performance_is() -> None:
+    """A manager made by a rule that records no pre-promotion performance (NaN) makes the
+    signature NaN, not -1 (a clip by min and max turns NaN into its lower bound)."""
+    from orgsim.measures import peter_signature
+
+    model, rows = _promoted_managers(2)
+    p = model.people
+    p.pre_promotion_performance[rows] = np.random.default_rng(2).standard_normal(rows.size)
+    output = np.random.default_rng(3).standard_normal(len(p))
+    assert np.isfinite(peter_signature(model, output))
+    team_n = model.recorder.layout.team_n
+    counted = rows[(team_n[p.position[rows]] > 0) & (model.month - p.promoted_month[rows] >= 12)]
+    p.pre_promotion_performance[counted[0]] = np.nan
+    assert np.isnan(peter_signature(model, output))
