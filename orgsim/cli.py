@@ -277,10 +277,11 @@ def announce(scenario: Scenario, yes: bool) -> None:
 
 
 def scenario_with(file: Path, **settings) -> Scenario:
-    """The scenario file with the run settings given on the command line."""
+    """The scenario file with the run settings given on the command line (the settings the
+    file leaves unset stay unset, so a command can tell them from those it sets)."""
     scenario = load_scenario(file)
     given = {k: v for k, v in settings.items() if v is not None}
-    scenario.run = RunSettings.model_validate(scenario.run.model_dump() | given)
+    scenario.run = RunSettings.model_validate(scenario.run.model_dump(exclude_unset=True) | given)
     return scenario
 
 

@@ -78,15 +78,17 @@ class EventLog:
     """Appends events in vectorised batches; ``frame()`` turns them into a DataFrame.
 
     ``keep`` decides what outlives the step: ``all`` events, a ``summary`` (counts per month,
-    kind and grade), or ``none``. The events since the last recording are always there for
-    the measures.
+    kind, grades and roles moved from and to), or ``none``. The events since the last
+    recording are always there for the measures.
     """
 
     def __init__(self, keep: EventsMode = "all") -> None:
         self.keep = keep
         self._batches: list[tuple[str, dict[str, np.ndarray]]] = []
         self._mark = 0
-        self._counts: list[tuple[int, str, np.ndarray, np.ndarray]] = []
+        self._counts: list[np.ndarray] = []  # summary: one (cells, SUMMARY_KEYS + count) each
+        self._waiting: list[tuple[str, dict[str, np.ndarray]]] = []  # summary: not yet counted
+        self._waiting_n = 0
 
     def log(self, month: int, kind: str, person_id: np.ndarray, **columns: np.ndarray) -> None:
         """Record ``len(person_id)`` events of one kind; missing columns become missing values."""
@@ -117,6 +119,16 @@ class EventLog:
                 self._summarise(self._batches[self._mark :])
             self._batches = []
         self._mark = len(self._batches)
+
+    def _summarise(self, batches: list[tuple[str, dict[str, np.ndarray]]]) -> None:
+        """Keep only what a summary counts of ``batches``; count them (and forget them) once
+        enough are waiting, so the cost of counting is shared by many steps."""
+        for kind, b in batches:
+            self._waiting.append((kind, {c: b[c] for c in SUMMARY_COLUMNS if c in b}))
+            self._waiting_n += len(b["month"])
+        if self._waiting_n >= TALLY_EVERY:
+            self._counts.append(_tally_events(self._waiting))
+            self._waiting, self._waiting_n = [], 0
 
     def frame(self) -> pd.DataFrame:
         """Every event kept, one row each, in the order they happened."""
@@ -150,36 +162,76 @@ class EventLog:
         return df
 
     def summary_frame(self) -> pd.DataFrame:
-        """Counts of events per month, kind and grade (from_grade, else to_grade)."""
+        """Counts of events per month, kind, grade moved from and to and role moved from and
+        to; ``grade`` is the grade moved from, else the one moved to (a hire's)."""
         import pandas as pd
 
-        if self.keep == "all":
-            df = self.frame()
-            grade = df["from_grade"].fillna(df["to_grade"]).astype("Int16")
-            counts = df.assign(grade=grade).groupby(
-                ["month", "event", "grade"], observed=True, dropna=False
-            )
-            return counts.size().rename("count").reset_index()
-        self._summarise(self._batches)
-        self._batches, self._mark = [], 0
-        rows = [
-            (month, kind, int(g), int(c))
-            for month, kind, grades, counts in self._counts
-            for g, c in zip(grades, counts, strict=True)
-        ]
-        df = pd.DataFrame(rows, columns=["month", "event", "grade", "count"])
-        df["event"] = pd.Categorical(df["event"], categories=list(EVENT_KINDS))
-        df = df.groupby(["month", "event", "grade"], observed=True)["count"].sum().reset_index()
-        df["grade"] = df["grade"].astype("Int16").mask(df["grade"] < 0)
-        return df.astype({"month": "int32", "count": "int64"})
+        if self.keep == "summary":
+            self._summarise(self._batches)
+            self._batches, self._mark = [], 0
+            if self._waiting:
+                self._counts.append(_tally_events(self._waiting))
+                self._waiting, self._waiting_n = [], 0
+            self._counts = [_tally_cells(self._counts)] if self._counts else []
+            cells = self._counts[0] if self._counts else _tally_events([])
+        else:
+            cells = _tally_events(self._batches)
+        month, kind, from_grade, from_role, to_grade, to_role, count = cells.T.astype(np.int64)
+        df = pd.DataFrame({"month": month.astype(np.int32)})
+        df["event"] = pd.Categorical.from_codes(kind, list(EVENT_KINDS))
+        grades = {"grade": np.where(from_grade >= 0, from_grade, to_grade),
+                  "from_grade": from_grade, "to_grade": to_grade}  # fmt: skip
+        for name, grade in grades.items():
+            df[name] = pd.array(grade, dtype="Int16")
+            df[name] = df[name].mask(df[name] < 0)
+        for name, role in (("from_role", from_role), ("to_role", to_role)):
+            df[name] = pd.Categorical.from_codes(role, ROLE_NAMES)
+        df["count"] = count
+        return df[["month", "event", "grade", "from_grade", "from_role", "to_grade", "to_role",
+                   "count"]]  # fmt: skip
 
-    def _summarise(self, batches: list[tuple[str, dict[str, np.ndarray]]]) -> None:
-        for kind, b in batches:
-            none = np.full(len(b["month"]), -1)
-            grade = np.asarray(b.get("from_grade", none), dtype=np.int64)
-            grade = np.where(grade >= 0, grade, np.asarray(b.get("to_grade", none), np.int64))
-            grades, counts = np.unique(grade, return_counts=True)
-            self._counts.append((int(b["month"][0]), kind, grades, counts))
+
+#: What a summary counts events by: month, kind (its index in EVENT_KINDS), grades and roles.
+SUMMARY_KEYS = ("month", "kind", *INT_COLUMNS)
+SUMMARY_COLUMNS = ("month", *INT_COLUMNS)  # the columns of an event a summary keeps
+TALLY_EVERY = 50_000  # events kept (about 2 MB) before a summary counts them
+
+
+def _tally_events(batches: list[tuple[str, dict[str, np.ndarray]]]) -> np.ndarray:
+    """Events counted per SUMMARY_KEYS: one row per cell, the keys then the count (a missing
+    grade or role is -1)."""
+    if not batches:
+        return np.empty((0, len(SUMMARY_KEYS) + 1), dtype=np.int64)
+    data = [b for _, b in batches]
+    sizes = np.array([len(b["month"]) for b in data], dtype=np.int64)
+    index = {k: i for i, k in enumerate(EVENT_KINDS)}
+    kind = np.repeat(np.array([index[k] for k, _ in batches], dtype=np.int64), sizes)
+    fields = [_column(data, sizes, "month", -1), kind,
+              *(_column(data, sizes, c, -1) for c in INT_COLUMNS)]  # fmt: skip
+    return _tally(np.stack([np.asarray(f, dtype=np.int64) for f in fields], axis=1))
+
+
+def _tally_cells(counts: list[np.ndarray]) -> np.ndarray:
+    """Tallies (from ``_tally_events``) merged into one: the counts of equal cells added."""
+    cells = np.concatenate(counts)
+    return _tally(cells[:, :-1], cells[:, -1])
+
+
+def _tally(keys: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """The distinct rows of ``keys`` (each value >= -1), in order, each with its summed
+    ``weights`` (None: 1 each) as a last column. Rows are coded as one integer (a
+    mixed-radix number) when that fits in 63 bits, which is far quicker than comparing rows."""
+    shifted = keys + 1
+    radices = [int(c.max()) + 1 if len(c) else 1 for c in shifted.T]
+    if float(np.prod(np.asarray(radices, dtype=float))) < 2.0**62:
+        code = np.zeros(len(keys), dtype=np.int64)
+        for column, radix in zip(shifted.T, radices, strict=True):
+            code = code * radix + column
+        cells, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    else:
+        cells, first, inverse = np.unique(shifted, axis=0, return_index=True, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(cells))
+    return np.column_stack([keys[first], counts.astype(np.int64)])
 
 
 def _column(batches: list[dict[str, np.ndarray]], sizes: np.ndarray, name: str, fill) -> np.ndarray:

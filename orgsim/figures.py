@@ -299,15 +299,17 @@ def flow_links(events: pd.DataFrame, policy: str, years: float, replications: in
     Hires come from outside; promotions that change track, step-backs, exits and retirements
     leave a role. Promotions within a track are not moves between roles and are left out.
     """
-    if "from_role" not in events:  # a lean run kept only counts of events, or none
+    if "from_role" not in events:  # no events kept, or a summary stored without roles
         return pd.DataFrame({"source": [], "target": [], "value": []})
     e = events[events["policy"] == policy]
     kind = e["event"].astype(str)
     src = e["from_role"].astype(object).where(kind != "hire", "hired")
     tgt = e["to_role"].astype(object).where(~_is_exit(e, kind), kind)
-    moves = pd.DataFrame({"source": src, "target": tgt}).dropna()
+    count = e.get("count", 1)  # run.events: summary, a count per cell of events
+    moves = pd.DataFrame({"source": src, "target": tgt, "value": count}).dropna()
     moves = moves[moves["source"] != moves["target"]]
-    counts = moves.value_counts().rename("value").reset_index()
+    counts = moves.groupby(["source", "target"])["value"].sum()
+    counts = counts.sort_values(ascending=False, kind="stable").reset_index()
     counts["value"] = counts["value"] / (replications * years)
     return counts
 

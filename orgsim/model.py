@@ -127,7 +127,7 @@ class OrgModel(mesa.Model):
 
     @property
     def events_frame(self) -> pd.DataFrame:
-        """Every event kept (``events='summary'``: counts per month, kind and grade)."""
+        """Every event kept (``events='summary'``: counts per month, kind, grades and roles)."""
         return self.events.frame()
 
     @property

@@ -325,29 +325,27 @@ EVENT_COUNT_KINDS = ("exit", "hire", "new_manager", "coached", "training")
 
 def _event_counts(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Events as counts per run, year, kind and grade: kind one of EVENT_COUNT_KINDS. Reads
-    full events (one row each) or the summary (counts per grade); aggregated with numpy
-    (a million events in tens of milliseconds) so that re-valuing is quick."""
+    full events (one row each) or a summary (counts per month, kind, grades and roles);
+    aggregated with numpy (a million events in tens of milliseconds) so re-valuing is quick."""
     if events.empty:
         return pd.DataFrame(columns=[*keys, "year", "kind", "grade", "count"])
-    if "count" in events.columns:  # run.events: summary (no roles: no new managers)
+    if "count" in events.columns:  # run.events: summary
         cats = pd.Index(events["event"].astype("category").cat.categories.astype(str))
         exit_kinds = [k for k in cats if k in EVENT_KINDS and EVENT_KINDS[k].exit]
         grade = events["grade"]
         count = events["count"].to_numpy(np.int64)
-        masks = (("exit", _is(events["event"], *exit_kinds), grade),
+        masks = [("exit", _is(events["event"], *exit_kinds), grade),
                  ("hire", _is(events["event"], "hire"), grade),
                  ("coached", _is(events["event"], "coached"), grade),
-                 ("training", _is(events["event"], "training"), grade))  # fmt: skip
+                 ("training", _is(events["event"], "training"), grade)]  # fmt: skip
+        if "to_role" in events.columns:  # a summary stored by an earlier orgsim has no roles
+            masks.append(("new_manager", _new_manager(events), events["to_grade"]))
     else:
-        promotion = _is(events["event"], "promotion")
-        new_manager = (
-            promotion & _is(events["to_role"], "manager") & ~_is(events["from_role"], "manager")
-        )
         count = np.ones(len(events), np.int64)
         masks = (
             ("exit", events["exit"].to_numpy(bool), events["from_grade"]),
             ("hire", _is(events["event"], "hire"), events["to_grade"]),
-            ("new_manager", new_manager, events["to_grade"]),
+            ("new_manager", _new_manager(events), events["to_grade"]),
             ("coached", _is(events["event"], "coached"), events["from_grade"]),
             ("training", _is(events["event"], "training"), events["from_grade"]),
         )
@@ -403,6 +401,12 @@ def _compact(code: np.ndarray, dense: int = 50_000_000) -> tuple[np.ndarray, np.
     present = np.bincount(code, minlength=top) > 0
     rank = np.cumsum(present) - 1
     return np.flatnonzero(present), rank[code]
+
+
+def _new_manager(events: pd.DataFrame) -> np.ndarray:
+    """Whether each event (or summary cell) is a promotion into management."""
+    promotion = _is(events["event"], "promotion")
+    return promotion & _is(events["to_role"], "manager") & ~_is(events["from_role"], "manager")
 
 
 def _is(column: pd.Series, *values: str) -> np.ndarray:

@@ -161,8 +161,8 @@ class RunSettings(Section):
     )  # fmt: skip
     events: Literal["all", "summary", "none"] = Field(
         "all",
-        description="Events kept: all (one row each), summary (counts per step, kind and "
-        "grade) or none (measures still see each step's events).",
+        description="Events kept: all (one row each), summary (counts per step, kind, and "
+        "grade and role moved from and to) or none (measures still see each step's events).",
     )
     parameters_from: str | None = Field(
         None, description="A fit's posterior sample (orgsim fit's posterior.parquet; relative "

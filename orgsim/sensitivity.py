@@ -78,7 +78,9 @@ def compared_policies(scenario: Scenario, policies: str | list[str] | None) -> l
 
 
 def design_scenario(scenario: Scenario, policy: str | list[str] | None, x: np.ndarray) -> Scenario:
-    """The experiment: the baseline and the compared policies at every design point."""
+    """The experiment: the baseline and the compared policies at every design point. Its runs
+    keep a summary of their events (counts, enough for the business case and the flows)
+    unless the scenario sets ``run.events``: thousands of runs' single events fill gigabytes."""
     policies = compared_policies(scenario, policy)
     names = list(scenario.uncertainties)
     ints = [scenario.uncertainties[n].integer for n in names]
@@ -87,6 +89,8 @@ def design_scenario(scenario: Scenario, policy: str | list[str] | None, x: np.nd
         for row in x
     ]
     data = scenario.model_dump(mode="json")
+    if "events" not in scenario.run.model_fields_set:
+        data["run"]["events"] = "summary"
     data["sweep"] = {"method": "points", "points": points,
                      "parameters": data["uncertainties"]}  # fmt: skip
     keep = {scenario.baseline, *policies}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from orgsim import OrgModel
@@ -29,16 +30,24 @@ def test_an_unknown_kind_is_refused() -> None:
         EventLog().log(1, "exit", np.array([1]))
 
 
-def test_summary_keeps_counts_per_month_kind_and_grade() -> None:
-    full = OrgModel({"organisation": {"size": 200}}, rng=2).run(1)
-    lean = OrgModel({"organisation": {"size": 200}}, rng=2, events="summary").run(1)
+@pytest.mark.parametrize("tally_every", [1, 37, 50_000])
+def test_summary_keeps_counts_per_month_kind_grades_and_roles(monkeypatch, tally_every) -> None:
+    """The same counts whether a summary counts its events every step, every few steps or
+    only at the end; the same as counting every event kept."""
+    monkeypatch.setattr("orgsim.events.TALLY_EVERY", tally_every)
+    full = OrgModel({"organisation": {"size": 200}}, rng=2).run(2)
+    lean = OrgModel({"organisation": {"size": 200}}, rng=2, events="summary").run(2)
     counts = lean.events_frame
-    assert list(counts.columns) == ["month", "event", "grade", "count"]
+    assert list(counts.columns) == ["month", "event", "grade", "from_grade", "from_role",
+                                    "to_grade", "to_role", "count"]  # fmt: skip
     ev = full.events_frame
-    grade = ev["from_grade"].fillna(ev["to_grade"])
-    expected = ev.assign(grade=grade).groupby(["month", "event", "grade"], observed=True).size()
-    got = counts.set_index(["month", "event", "grade"])["count"]
+    keys = ["month", "event", "from_grade", "from_role", "to_grade", "to_role"]
+    expected = ev.groupby(keys, observed=True, dropna=False).size()
+    got = counts.set_index(keys)["count"]
     assert got.sort_index().to_dict() == expected[expected > 0].sort_index().to_dict()
+    assert (counts["grade"] == counts["from_grade"].fillna(counts["to_grade"])).all()
+    assert counts["count"].sum() == len(ev) and len(counts) < len(ev)
+    pd.testing.assert_frame_equal(full.events.summary_frame(), counts)
     assert lean.timeseries.equals(full.timeseries)
 
 

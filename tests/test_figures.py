@@ -210,6 +210,21 @@ def test_flows_show_every_kind_of_exit_and_no_non_moves() -> None:
     assert len(sankey.link.value) == len(links)
 
 
+def test_flows_from_an_event_summary_are_those_of_every_event() -> None:
+    """run.events: summary keeps the roles moved from and to, so its Sankey is the full one."""
+    from orgsim import OrgModel
+
+    frames = {
+        keep: OrgModel({"organisation": {"size": 300}}, rng=4, events=keep)
+        .run(2)
+        .events_frame.assign(policy="p")
+        for keep in ("all", "summary")
+    }
+    full, lean = (figures.flow_links(frames[k], "p", 2, 1) for k in ("all", "summary"))
+    assert len(full) >= 4 and full["value"].sum() > 50
+    pd.testing.assert_frame_equal(lean, full)
+
+
 def test_the_sankey_shows_the_number_on_each_node_and_link() -> None:
     """Each node is labelled with the people per year leaving it (a source) or arriving (a
     target); each link's label names the move and its count."""

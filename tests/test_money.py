@@ -133,8 +133,24 @@ def test_net_value_pairs_replications_and_the_summary_is_per_year() -> None:
     assert list(summary["policy"].unique()) == ["A", "B"]  # scenario order
 
 
-def test_event_summary_gives_the_same_costs_except_new_managers() -> None:
-    """run.events: summary keeps counts per grade but no roles: a new manager is not known."""
+def test_an_event_summary_gives_the_same_costs_as_every_event() -> None:
+    """run.events: summary keeps counts per month, kind, grades and roles: every cost, the new
+    manager's ramp-up included, is as with one row per event."""
+    keys = ["policy", "replication", "month", "event", "from_grade", "from_role", "to_grade",
+            "to_role"]  # fmt: skip
+    cells = EVENTS.groupby(keys, dropna=False).size().rename("count").reset_index()
+    cells["grade"] = cells["from_grade"].fillna(cells["to_grade"])
+    assert cells["count"].sum() == len(EVENTS)
+    full, full_summary = _value()
+    lean, lean_summary = _value(cells)
+    pd.testing.assert_frame_equal(lean, full)
+    pd.testing.assert_frame_equal(lean_summary, full_summary)
+    assert _yearly(lean, "B", 0, "ramp_up_cost") == [0, 24_000]  # the new manager's
+
+
+def test_an_old_event_summary_gives_the_same_costs_except_new_managers() -> None:
+    """A summary stored by an earlier orgsim (counts per grade, no roles): a new manager is
+    not known."""
     summary_events = pd.DataFrame(
         [("A", 0, 3, "voluntary", 1, 1), ("A", 0, 5, "hire", 1, 1),
          ("B", 0, 14, "coached", 1, 1), ("B", 1, 20, "retirement", 2, 1)],

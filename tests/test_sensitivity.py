@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from orgsim.cli import app
+from orgsim.cli import app, scenario_with
 from orgsim.results import load
 from orgsim.scenario import ScenarioError, parse_scenario
-from orgsim.sensitivity import design, run_sensitivity, verdict_rules
+from orgsim.sensitivity import design, design_scenario, run_sensitivity, verdict_rules
 
 SCENARIO = """\
 name: sens
@@ -42,6 +42,8 @@ def test_morris_indices_robustness_and_files(tmp_path: Path) -> None:
     # the business case is analysed beside the people measures, in the currency
     assert {"net_value", "pay_bill"} <= set(rob["measure"]) & set(result.indices["measure"])
     assert (tmp_path / "m" / "money_summary.parquet").is_file()
+    events = load(tmp_path / "m").table("events")
+    assert "count" in events and events["count"].sum() > len(events)  # counts, not rows
     outcomes = load(tmp_path / "m").outcomes()
     assert outcomes[outcomes.measure == "pay_bill"]["value"].min() > 1e6  # GBP a year
     saved = pd.read_parquet(tmp_path / "m" / "sensitivity.parquet")
@@ -75,6 +77,22 @@ def test_verdict_rules_find_the_flipping_parameter() -> None:
 def test_bad_uncertainties(tmp_path: Path, change, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         run_sensitivity(parse_scenario(change(SCENARIO)), tmp_path / "x", samples=2, workers=1)
+
+
+@pytest.mark.parametrize(("events", "kept"), [(None, "summary"), ("all", "all"), ("none", "none")])
+def test_the_design_keeps_event_counts_unless_the_scenario_says(
+    tmp_path: Path, events: str | None, kept: str
+) -> None:
+    """Thousands of runs keep counts of their events (run.events: summary), not one row each,
+    unless the scenario file sets run.events; a run setting given on the command line does
+    not count as the file's."""
+    text = SCENARIO if events is None else SCENARIO.replace("seed: 4", f"seed: 4, events: {events}")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    scenario = scenario_with(path, years=1.5, replications=None)
+    assert scenario.run.years == 1.5
+    x = design(scenario, "morris", 2)
+    assert design_scenario(scenario, None, x).run.events == kept
 
 
 def test_cli_sensitivity(tmp_path: Path) -> None:
