@@ -564,17 +564,33 @@ def value_results(results: Results, money: Money | None = None) -> Valuation:
     money = money if money is not None else scenario_money(manifest)
     names = pq.read_schema(results.folder / "structure.parquet").names
     keys = _keys(pd.DataFrame(columns=names))
-    structure = _read(results, "structure", [*keys, *STRUCTURE_COLUMNS[:5]])
-    pays = policy_pay(manifest, structure)
-    timeseries = _read(results, "timeseries", [*keys, "month", "team_output"])
+    # The big tables are read with the run's names only: a sweep point's values, repeated on
+    # every row, would take most of the memory; they are joined to the small results instead.
+    run = [k for k in keys if k in ("policy", "replication", "point")]
+    points = None
+    if len(run) < len(keys):
+        points = _read(results, "summary", ["point", *keys[len(run) :]])
+        points = points.drop_duplicates("point").reset_index(drop=True)
+    structure = _read(results, "structure", [*run, *STRUCTURE_COLUMNS[:5]])
+    pays = policy_pay(manifest, points)
+    timeseries = _read(results, "timeseries", [*run, "month", "team_output"])
     costed = [k for k, kind in EVENT_KINDS.items() if kind.exit]
     costed += ["hire", "promotion", "coached", "training"]
-    events = _read(results, "events", [*keys, *EVENT_COLUMNS, "grade", "count"], costed)
+    events = _read(results, "events", [*run, *EVENT_COLUMNS, "grade", "count"], costed)
     kept = manifest["scenario"].get("run", {}).get("events", "all") != "none"
     step = int(manifest["scenario"].get("step_months", 1))
     yearly, summary = value_tables(money, structure, events, timeseries, pays,
                                    results.baseline, step, kept)  # fmt: skip
+    if points is not None:
+        yearly, summary = (_with_points(df, points, keys) for df in (yearly, summary))
     return Valuation(money, yearly, summary, results.baseline, results.policies)
+
+
+def _with_points(df: pd.DataFrame, points: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``df`` (named by policy, replication and point) with each point's swept values after
+    its point column, as the results tables have them."""
+    out = df.merge(points, on="point", how="left", validate="many_to_one")
+    return out[[*keys, *(c for c in df.columns if c not in keys)]]
 
 
 def write_valuation(folder: Path, valuation: Valuation) -> None:

@@ -386,3 +386,39 @@ def test_resume_accepts_a_scenario_whose_money_changed(ran: Path, tmp_path: Path
     args = ["run", str(scenario), "--out", str(folder), "--workers", "1", "--resume"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
+
+
+SWEEP = """\
+name: paysweep
+organisation: {size: 60}
+policies:
+  - {name: single-ladder, base: single-ladder}
+  - {name: dual, base: genuine-dual-track}
+sweep:
+  method: grid
+  parameters:
+    policy.specialist_pay_ratio: {values: [0.7, 1.0]}
+    engagement.parity_weight: {values: [0.1, 0.4]}
+run: {years: 2, replications: 2, seed: 5}
+"""
+
+
+def test_a_sweep_is_valued_as_from_its_whole_tables(tmp_path: Path) -> None:
+    """Stored results are valued reading only each run's name (policy, replication, point)
+    from the big tables, the swept values joined afterwards: the same tables as valuing the
+    whole tables, each row carrying its point's swept values."""
+    (tmp_path / "s.yaml").write_text(SWEEP)
+    folder = tmp_path / "out"
+    args = ["run", str(tmp_path / "s.yaml"), "--out", str(folder), "--workers", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    results = load(folder)
+    structure = results.table("structure")
+    whole = value_tables(Money(), structure, results.table("events"),
+                         results.table("timeseries"), policy_pay(results.manifest, structure),
+                         results.baseline)  # fmt: skip
+    valuation = read_valuation(results)
+    for got, expected in zip((valuation.yearly, valuation.summary), whole, strict=True):
+        pd.testing.assert_frame_equal(got, expected)
+        assert {"point", "policy.specialist_pay_ratio", "engagement.parity_weight"} <= set(got)
+    ratios = valuation.summary.groupby("point")["policy.specialist_pay_ratio"].unique()
+    assert sorted(r[0] for r in ratios) == [0.7, 0.7, 1.0, 1.0]
