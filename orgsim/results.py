@@ -171,8 +171,13 @@ def check_table(path: Path, rows: int | None = None, name: Path | None = None) -
         raise ResultsError(f"{name}: holds {count} rows, expected {rows}")
 
 
+#: Rows gathered from the runs' parts before they are written as one row group: far fewer,
+#: larger row groups than one per run make the tables smaller and quicker to read.
+ROW_GROUP_ROWS = 131_072
+
+
 def consolidate(folder: Path, run_ids: list[str]) -> None:
-    """Append every run's parts to the top-level tables, one run at a time (streamed, so
+    """Append every run's parts to the top-level tables, a row group at a time (streamed, so
     memory does not grow with the number of runs).
 
     Each table is written under a unique temporary name, read back and checked (readable,
@@ -181,14 +186,20 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
     for table in TABLES:
         path = folder / f"{table}.parquet"
         with _temporary(path) as tmp:
-            writer, rows = None, 0
+            writer, rows, waiting, waiting_rows = None, 0, [], 0
             for rid in run_ids:
                 part = read_part(folder / "parts" / rid / f"{table}.parquet")
                 rows += part.num_rows
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, part.schema)
-                writer.write_table(part.cast(writer.schema))
+                waiting.append(part.cast(writer.schema))
+                waiting_rows += part.num_rows
+                if waiting_rows >= ROW_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(waiting))
+                    waiting, waiting_rows = [], 0
             if writer is not None:
+                if waiting:
+                    writer.write_table(pa.concat_tables(waiting))
                 writer.close()
             check_table(tmp, rows, name=path)  # read back before it replaces anything
             _publish(tmp, path)
@@ -196,8 +207,8 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
 
 def read_part(path: Path) -> pa.Table:
     """One run's table; ResultsError (saying how to redo that run) if it is missing or corrupt."""
-    try:
-        return pq.read_table(path)
+    try:  # ParquetFile, not read_table: a third of the time for thousands of small files
+        return pq.ParquetFile(str(path)).read(use_threads=False)
     except (OSError, pa.ArrowException) as err:
         raise ResultsError(
             f"{path}: unreadable part ({err}); delete {path.parent} and run again with --resume"

@@ -7,10 +7,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from orgsim.results import ResultsError, compare, load, mean_ci, read_manifest, timeseries_bands
+import orgsim.results
+from orgsim.results import (
+    TABLES,
+    ResultsError,
+    compare,
+    consolidate,
+    load,
+    mean_ci,
+    read_manifest,
+    timeseries_bands,
+    write_run_parts,
+)
 
 
 def test_mean_ci_matches_the_t_interval() -> None:
@@ -92,3 +104,22 @@ def test_missing_and_corrupt_tables(tmp_path: Path) -> None:
     (tmp_path / "summary.parquet").write_bytes(b"PAR1 garbage")
     with pytest.raises(ResultsError, match=r"summary.parquet: corrupt"):
         results.table("summary")
+
+
+def test_consolidated_tables_gather_many_runs_in_a_row_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runs' parts are written in row groups of at least ROW_GROUP_ROWS rows, not one per
+    run (thousands of tiny row groups make a table large and slow to read), in run order."""
+    monkeypatch.setattr(orgsim.results, "ROW_GROUP_ROWS", 25)
+    ids = [f"r{i:02d}" for i in range(12)]
+    for i, rid in enumerate(ids):
+        part = pd.DataFrame({"run": [i] * 10, "x": np.arange(10.0)})
+        write_run_parts(tmp_path, rid, dict.fromkeys(TABLES, part))
+    consolidate(tmp_path, ids)
+    for name in TABLES:
+        table = pq.ParquetFile(tmp_path / f"{name}.parquet")
+        assert table.metadata.num_row_groups == 4  # 3 runs of 10 rows each
+        got = table.read().to_pandas()
+        assert got["run"].tolist() == [i for i in range(12) for _ in range(10)]
+        assert got["x"].tolist() == list(np.tile(np.arange(10.0), 12))
