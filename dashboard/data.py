@@ -193,29 +193,16 @@ def _stored_valuation(folder: Path, version: int, money_version: int) -> money.V
 
 
 @lru_cache(maxsize=8)
-def _money_inputs(folder: Path, version: int) -> tuple:
-    """What re-valuing needs, read once: the structure, events and timeseries tables, each
-    policy's pay, the step in months and whether events were kept."""
-    r = _results(folder, version)
-    scenario = r.manifest["scenario"]
-    tables = tuple(_table(folder, version, t) for t in ("structure", "events", "timeseries"))
-    kept = scenario.get("run", {}).get("events", "all") != "none"
-    return (
-        *tables,
-        money.policy_pay(r.manifest, tables[0]),
-        int(scenario.get("step_months", 1)),
-        kept,
-    )
+def _money_inputs(folder: Path, version: int) -> money.MoneyInputs:
+    """What re-valuing needs, read once (the big tables with each run's name only)."""
+    return money.money_inputs(_results(folder, version))
 
 
 @lru_cache(maxsize=32)
 def _valuation(folder: Path, version: int, money_json: str) -> money.Valuation:
-    m = Money.model_validate_json(money_json)
-    structure, events, timeseries, pays, step, kept = _money_inputs(folder, version)
     r = _results(folder, version)
-    yearly, summary = money.value_tables(m, structure, events, timeseries, pays, r.baseline,
-                                         step, kept)  # fmt: skip
-    return money.Valuation(m, yearly, summary, r.baseline, r.policies)
+    m = Money.model_validate_json(money_json)
+    return money.value_inputs(m, _money_inputs(folder, version), r.baseline, r.policies)
 
 
 def _options(meta: dict, keys: Iterable[str], present: Iterable[str]) -> list[dict[str, str]]:

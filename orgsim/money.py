@@ -558,32 +558,64 @@ def _read(
     return table.to_pandas()
 
 
-def value_results(results: Results, money: Money | None = None) -> Valuation:
-    """Value stored results with ``money`` (default: the scenario's money section)."""
+@dataclass(frozen=True)
+class MoneyInputs:
+    """What valuing stored results reads from them, once: the structure, timeseries and
+    events tables with each run's name only, each point's swept values (None without a
+    sweep), each policy's pay, the step in months and whether events were kept."""
+
+    structure: pd.DataFrame
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    points: pd.DataFrame | None
+    keys: list[str]
+    pays: Pays
+    step_months: int
+    events_kept: bool
+
+
+def money_inputs(results: Results) -> MoneyInputs:
+    """Read what valuing ``results`` needs. The big tables are read with each run's name
+    only (policy, replication, point): a sweep point's values, repeated on every row, would
+    take most of the memory; they are joined to the small money tables instead."""
     manifest = results.manifest
-    money = money if money is not None else scenario_money(manifest)
     names = pq.read_schema(results.folder / "structure.parquet").names
     keys = _keys(pd.DataFrame(columns=names))
-    # The big tables are read with the run's names only: a sweep point's values, repeated on
-    # every row, would take most of the memory; they are joined to the small results instead.
     run = [k for k in keys if k in ("policy", "replication", "point")]
     points = None
     if len(run) < len(keys):
         points = _read(results, "summary", ["point", *keys[len(run) :]])
         points = points.drop_duplicates("point").reset_index(drop=True)
-    structure = _read(results, "structure", [*run, *STRUCTURE_COLUMNS[:5]])
-    pays = policy_pay(manifest, points)
-    timeseries = _read(results, "timeseries", [*run, "month", "team_output"])
     costed = [k for k, kind in EVENT_KINDS.items() if kind.exit]
     costed += ["hire", "promotion", "coached", "training"]
-    events = _read(results, "events", [*run, *EVENT_COLUMNS, "grade", "count"], costed)
-    kept = manifest["scenario"].get("run", {}).get("events", "all") != "none"
-    step = int(manifest["scenario"].get("step_months", 1))
-    yearly, summary = value_tables(money, structure, events, timeseries, pays,
-                                   results.baseline, step, kept)  # fmt: skip
-    if points is not None:
-        yearly, summary = (_with_points(df, points, keys) for df in (yearly, summary))
-    return Valuation(money, yearly, summary, results.baseline, results.policies)
+    return MoneyInputs(
+        structure=_read(results, "structure", [*run, *STRUCTURE_COLUMNS[:5]]),
+        timeseries=_read(results, "timeseries", [*run, "month", "team_output"]),
+        events=_read(results, "events", [*run, *EVENT_COLUMNS, "grade", "count"], costed),
+        points=points,
+        keys=keys,
+        pays=policy_pay(manifest, points),
+        step_months=int(manifest["scenario"].get("step_months", 1)),
+        events_kept=manifest["scenario"].get("run", {}).get("events", "all") != "none",
+    )
+
+
+def value_inputs(
+    money: Money, inputs: MoneyInputs, baseline: str, policies: list[str]
+) -> Valuation:
+    """Value what ``money_inputs`` read with ``money`` (quick: the dashboard's sliders)."""
+    i = inputs
+    yearly, summary = value_tables(money, i.structure, i.events, i.timeseries, i.pays,
+                                   baseline, i.step_months, i.events_kept)  # fmt: skip
+    if i.points is not None:
+        yearly, summary = (_with_points(df, i.points, i.keys) for df in (yearly, summary))
+    return Valuation(money, yearly, summary, baseline, policies)
+
+
+def value_results(results: Results, money: Money | None = None) -> Valuation:
+    """Value stored results with ``money`` (default: the scenario's money section)."""
+    money = money if money is not None else scenario_money(results.manifest)
+    return value_inputs(money, money_inputs(results), results.baseline, results.policies)
 
 
 def _with_points(df: pd.DataFrame, points: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
