@@ -20,6 +20,7 @@ from orgsim.hierarchy import IC, MANAGER
 from orgsim.measures import Measure
 from orgsim.model import OrgModel
 from orgsim.results import mean_ci
+from orgsim.rules.acceptance import specialist_worth, utility_of_managing
 
 REFERENCE_POLICY = "single-ladder"
 COMPARISON_POLICY = "genuine-dual-track"
@@ -73,11 +74,10 @@ def survey_preference(model: OrgModel) -> np.ndarray:
     grade, or the grade above a practitioner's, up to policy.specialist_top_grade.
     """
     p, prm, pol = model.people, model.params.promotion, model.params.policy
-    u = prm.status_weight * p.status_drive + p.motivation - prm.reluctance_threshold
+    u = utility_of_managing(prm, p.status_drive, p.motivation)
     if pol.specialist_top_grade is not None:
         reaches = p.grade + (p.role != MANAGER) <= pol.specialist_top_grade
-        value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
-        u = u - np.where(reaches, prm.status_weight * p.status_drive * value, 0.0)
+        u = u - np.where(reaches, specialist_worth(prm, pol, p.status_drive), 0.0)
     rho = SURVEY_ITEM_RELIABILITY
     sd = np.sqrt(np.var(u[p.active]) * (1 - rho) / rho) if p.active.any() else 0.0
     return u + sd * model.monthly_stream("survey").standard_normal(len(u))
@@ -90,7 +90,8 @@ def _survey_share(model: OrgModel, managers: bool, prefer: bool) -> float:
     rows = p.active & ((p.role == MANAGER) == managers)
     if not rows.any():
         return float("nan")
-    answer = survey_preference(model)[rows] > 0
+    answers = model.once_per_step("survey answers", lambda: survey_preference(model))
+    answer = answers[rows] > 0
     return float((answer == prefer).mean())
 
 

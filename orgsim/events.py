@@ -127,6 +127,10 @@ class EventLog:
             self._waiting.append((kind, {c: b[c] for c in SUMMARY_COLUMNS if c in b}))
             self._waiting_n += len(b["month"])
         if self._waiting_n >= TALLY_EVERY:
+            self._count_waiting()
+
+    def _count_waiting(self) -> None:
+        if self._waiting:
             self._counts.append(_tally_events(self._waiting))
             self._waiting, self._waiting_n = [], 0
 
@@ -169,14 +173,12 @@ class EventLog:
         if self.keep == "summary":
             self._summarise(self._batches)
             self._batches, self._mark = [], 0
-            if self._waiting:
-                self._counts.append(_tally_events(self._waiting))
-                self._waiting, self._waiting_n = [], 0
+            self._count_waiting()
             self._counts = [_tally_cells(self._counts)] if self._counts else []
             cells = self._counts[0] if self._counts else _tally_events([])
         else:
             cells = _tally_events(self._batches)
-        month, kind, from_grade, from_role, to_grade, to_role, count = cells.T.astype(np.int64)
+        month, kind, from_grade, from_role, to_grade, to_role, count = cells.T
         df = pd.DataFrame({"month": month.astype(np.int32)})
         df["event"] = pd.Categorical.from_codes(kind, list(EVENT_KINDS))
         grades = {"grade": np.where(from_grade >= 0, from_grade, to_grade),

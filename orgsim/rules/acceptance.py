@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
+from orgsim.parameters import Policy
 from orgsim.parameters import Promotion as PromotionParams
 from orgsim.rules.base import AcceptanceRule, Offer, register
 
@@ -41,17 +42,33 @@ class WeighedAcceptance(AcceptanceRule):
         if offer.role != MANAGER:
             return np.ones(len(who), dtype=bool)
         d = who["status_drive"]
-        u_manage = p.status_weight * d + who["motivation"] - p.reluctance_threshold
+        u_manage = utility_of_managing(p, d, who["motivation"])
         u_manage += p.acceptance_noise * offer.noise
         u_alt = np.zeros_like(u_manage)
         if pol.specialist_top_grade is not None and not offer.outside:
-            value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
-            value *= specialist_chance(model, offer.grade, p.acceptance_horizon_months)
+            chance = specialist_chance(model, offer.grade, p.acceptance_horizon_months)
             reaches = (offer.grade <= pol.specialist_top_grade) & offer.can_specialise
-            u_alt = np.where(reaches, p.status_weight * d * value, 0.0)
+            u_alt = np.where(reaches, specialist_worth(p, pol, d, chance), 0.0)
         if not offer.outside:  # what saying no costs an insider (phase declined)
             u_alt -= pol.decline_penalty
         return u_manage > u_alt
+
+
+def utility_of_managing(
+    p: PromotionParams, status_drive: np.ndarray, motivation: np.ndarray
+) -> np.ndarray:
+    """U_manage without the noise of the moment: w d + (motivation - tau)."""
+    return p.status_weight * status_drive + motivation - p.reluctance_threshold
+
+
+def specialist_worth(
+    p: PromotionParams, pol: Policy, status_drive: np.ndarray, chance: float = 1.0
+) -> np.ndarray:
+    """U_alt of the specialist ladder before any decline penalty: P w d ratio (1 - stigma),
+    P the chance of a specialist post (1: a sure one)."""
+    value = pol.specialist_pay_ratio * (1 - pol.specialist_stigma)
+    value *= chance
+    return p.status_weight * status_drive * value
 
 
 def specialist_chance(model: OrgModel, grade: int, horizon_months: float) -> float:
