@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -25,25 +24,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from orgsim.policies import POLICY_DESCRIPTIONS, UnknownPolicyError
-from orgsim.scenario import (
-    RunSettings,
-    Scenario,
-    ScenarioError,
-    describe_errors,
-    estimate_run,
-    json_schema,
-    load_scenario,
-)
-
-# Mesa, pandas, scipy, plotly and dash (and the orgsim modules importing them: extensions,
-# measures, overview, results, experiment, money, orgsim.rules, ...) are imported by the
-# commands that use them, so `orgsim --help` and `policies` start at once and `validate` imports
-# only what loading a scenario needs (tests/test_startup.py).
+# Pydantic, the scenario schema, Mesa, pandas, scipy, plotly and dash (and the orgsim modules
+# importing them) are imported by the commands that use them, so `orgsim --help` starts at once
+# and `validate` imports only what loading a scenario needs (tests/test_startup.py).
 if TYPE_CHECKING:
     import pandas as pd
 
     from orgsim.measures import Measure
+    from orgsim.scenario import Scenario
 
 app = typer.Typer(
     help="orgsim: compare promotion policies on a simulated organisation.",
@@ -52,11 +40,13 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-#: Errors of bad input or a failed run: a one-paragraph message, not a traceback. The errors of
-#: orgsim.results, orgsim.rules.resolve and orgsim.experiment are looked up only once those
-#: modules are imported (until then none can have been raised), so catching them imports none.
-USER_ERRORS = (ScenarioError, UnknownPolicyError, ValidationError)
-LAZY_USER_ERRORS = (
+#: Errors of bad input or a failed run: a one-paragraph message, not a traceback. Each is looked
+#: up only once its module is imported (until then none can have been raised), so catching them
+#: imports nothing.
+USER_ERRORS = (
+    ("orgsim.scenario", "ScenarioError"),
+    ("orgsim.policies", "UnknownPolicyError"),
+    ("pydantic", "ValidationError"),
     ("orgsim.results", "ResultsError"),
     ("orgsim.rules.resolve", "RuleReferenceError"),
     ("orgsim.experiment", "RunError"),
@@ -70,9 +60,9 @@ def loaded_error(module: str, name: str) -> type[Exception] | None:
 
 
 def user_errors() -> tuple[type[Exception], ...]:
-    """USER_ERRORS and those of LAZY_USER_ERRORS whose module is imported."""
-    lazy = (loaded_error(module, name) for module, name in LAZY_USER_ERRORS)
-    return USER_ERRORS + tuple(e for e in lazy if e is not None)
+    """Those of USER_ERRORS whose module is imported."""
+    loaded = (loaded_error(module, name) for module, name in USER_ERRORS)
+    return tuple(e for e in loaded if e is not None)
 
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
@@ -100,9 +90,11 @@ def friendly_errors(command: Callable) -> Callable:
         except user_errors() as exc:
             if STATE["debug"]:
                 raise
-            text = (
-                describe_errors(exc, None, "options") if isinstance(exc, ValidationError) else exc
-            )
+            text = exc
+            if isinstance(exc, loaded_error("pydantic", "ValidationError") or ()):
+                from orgsim.scenario import describe_errors
+
+                text = describe_errors(exc, None, "options")
             err.print(f"[bold red]error:[/] {escape(str(text))}", highlight=False, soft_wrap=True)
             run_error = loaded_error("orgsim.experiment", "RunError")
             failed = run_error is not None and isinstance(exc, run_error)
@@ -177,6 +169,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     modules a run would import are listed. Prints an estimate of the run's cost."""
     from orgsim.extensions import resolve_extensions, scenario_imports
     from orgsim.rules.resolve import RuleReferenceError
+    from orgsim.scenario import ScenarioError, estimate_run, load_scenario
 
     failed = 0
     for path in files:
@@ -208,12 +201,16 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from orgsim.scenario import json_schema
+
     print(json.dumps(json_schema(), indent=2))
 
 
 @app.command()
 def policies() -> None:
     """List the named policies a scenario can build on."""
+    from orgsim.policies import POLICY_DESCRIPTIONS
+
     for name, text in POLICY_DESCRIPTIONS.items():
         out.print(f"[bold]{name}[/]: {text}")
 
@@ -264,6 +261,7 @@ def announce(scenario: Scenario, yes: bool) -> None:
     """Before a run: the files and modules it imports, and its estimated cost (stderr);
     refuse a run beyond the size limits without --yes."""
     from orgsim.extensions import scenario_imports
+    from orgsim.scenario import ScenarioError, estimate_run
 
     for item in scenario_imports(scenario):
         err.print(f"imports (runs the code of) {escape(item)}", highlight=False, soft_wrap=True)
@@ -279,6 +277,8 @@ def announce(scenario: Scenario, yes: bool) -> None:
 def scenario_with(file: Path, **settings) -> Scenario:
     """The scenario file with the run settings given on the command line (the settings the
     file leaves unset stay unset, so a command can tell them from those it sets)."""
+    from orgsim.scenario import RunSettings, load_scenario
+
     scenario = load_scenario(file)
     given = {k: v for k, v in settings.items() if v is not None}
     scenario.run = RunSettings.model_validate(scenario.run.model_dump(exclude_unset=True) | given)
@@ -557,6 +557,7 @@ def value(
     development costs, value of output, net value against the baseline and NPV, re-valued
     with another money section without re-running anything."""
     from orgsim.money import MoneyError, load_money, value_folder
+    from orgsim.scenario import ScenarioError
 
     try:
         money = load_money(money_file) if money_file is not None else None

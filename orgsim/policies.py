@@ -3,9 +3,10 @@ question), each a preset of the policy levers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orgsim.parameters import ModelParams
+if TYPE_CHECKING:  # imported where it is used: `orgsim policies` needs no pydantic
+    from orgsim.parameters import ModelParams
 
 #: Lever values of each named policy; levers not named keep their defaults.
 #: Grades are written for the default six-grade organisation and rescaled by ``policy_levers``.
@@ -68,6 +69,8 @@ def apply_policy(
 ) -> ModelParams:
     """A copy of ``params`` with the named policy's levers (none if ``name`` is None), then
     ``overrides``, applied."""
+    from orgsim.parameters import ModelParams
+
     levers = policy_levers(name, params.organisation.grades) if name else {}
     levers.update(overrides or {})
     merged = params.model_dump()

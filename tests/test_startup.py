@@ -10,14 +10,16 @@ import sys
 from pathlib import Path
 
 HEAVY = ("pandas", "mesa", "plotly", "dash", "scipy", "sklearn", "distributed")
+#: What a scenario needs, and `orgsim --help` does not.
+SCHEMA = ("pydantic", "numpy", "yaml", "orgsim.parameters", "orgsim.scenario")
 
 
-def imported_after(statement: str) -> list[str]:
-    """The HEAVY top-level packages in sys.modules after ``statement``, in a fresh process."""
+def imported_after(statement: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``modules`` in sys.modules after ``statement``, in a fresh process."""
     code = (
         "import json, sys\n"
         f"{statement}\n"
-        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+        f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)  # fmt: skip
@@ -37,6 +39,15 @@ def test_help_policies_and_validate_skip_heavy_libraries():
         assert imported_after(run) == [], args
 
 
+def test_help_and_policies_import_no_schema():
+    """`orgsim --help` and `orgsim policies` print text: no numpy or scenario schema, and no
+    pydantic for the help (typer itself imports it to run a command)."""
+    for args, expected in ((["--help"], []), (["policies"], ["pydantic"])):
+        run = f"from orgsim.cli import app\ntry:\n    app({args!r})\nexcept SystemExit:\n    pass"
+        assert imported_after(run, SCHEMA) == expected, args
+    assert imported_after("import orgsim", SCHEMA) == []
+
+
 def test_orgsim_import_is_cheap_and_orgmodel_still_importable():
     assert imported_after("import orgsim") == []
     loaded = imported_after(
@@ -45,3 +56,5 @@ def test_orgsim_import_is_cheap_and_orgmodel_still_importable():
         "assert OrgModel is orgsim.model.OrgModel is orgsim.OrgModel"
     )
     assert "mesa" in loaded
+    loaded = imported_after("from orgsim import ModelParams, NAMED_POLICIES", SCHEMA)
+    assert {"orgsim.parameters", "pydantic"} <= set(loaded)
