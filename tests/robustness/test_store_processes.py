@@ -32,6 +32,7 @@ def runs_in(folder: Path) -> int:
 TWO_WRITERS = """
 import json, os, sys, time
 from orgsim.cli import app
+import orgsim.experiment, orgsim.money, orgsim.verdict  # imported once, not in every child
 
 scenario, root, trials = sys.argv[1], sys.argv[2], int(sys.argv[3])
 assert len(os.listdir("/proc/self/task")) == 1, "threads: forking is not safe"
@@ -39,7 +40,7 @@ codes = []
 for t in range(trials):
     pids = []
     for k in range(2):
-        time.sleep(0.1 * (t % 5) * k)  # the second writer starts 0 to 0.4 s after the first
+        time.sleep(0.3 * (t % 5) * k)  # the second starts 0-1.2 s after the first (a run: ~1 s)
         pid = os.fork()
         if pid == 0:
             os.dup2(os.open(f"{root}/err{t}-{k}", os.O_WRONLY | os.O_CREAT), 2)
@@ -65,7 +66,7 @@ def test_two_writers_at_once_never_corrupt_the_folder(tmp_path: Path) -> None:
     env = os.environ | {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                         "JE_ARROW_MALLOC_CONF": "background_thread:false"}  # fmt: skip
     done = subprocess.run([sys.executable, "-c", TWO_WRITERS, scenario, str(tmp_path), "20"],
-                          capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+                          capture_output=True, text=True, timeout=600, env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
     outcomes = [tuple(sorted(codes)) for codes in json.loads(done.stdout)]
     for trial, codes in enumerate(outcomes):
