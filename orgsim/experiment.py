@@ -580,7 +580,12 @@ def fill_folder(
         start_manifest(folder, manifest, specs, extensions)
         token = shared_disk_token(folder)
         text = scenario.model_dump_json()
-        todo = [(text, s, str(folder), token) for s in specs if manifest["runs"][s.id] != "done"]
+        # Replication by replication (every policy's run r before any run r + 1): the paired
+        # comparison can be read from the first runs to finish, and an interrupted experiment
+        # keeps whole pairs. The order never changes a result (each run is a pure function of
+        # its spec) nor the tables' order (consolidated in ``specs`` order).
+        order = sorted(specs, key=lambda s: (s.point_index, s.replication, s.policy_index))
+        todo = [(text, s, str(folder), token) for s in order if manifest["runs"][s.id] != "done"]
         try:
             execute(executor, folder, manifest, todo, progress)
         except BaseException:

@@ -136,6 +136,22 @@ def test_resume_runs_only_what_is_missing(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(full[name], resumed[name], obj=name)
 
 
+def test_runs_go_replication_by_replication_so_an_interruption_keeps_whole_pairs(
+    tmp_path: Path,
+) -> None:
+    scenario = load_scenario(write_tiny(tmp_path))  # 2 policies x 3 replications
+    specs = {s.id: s for s in run_specs(scenario)}
+
+    def stop_after_four(done: int, total: int) -> None:
+        if done == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(scenario, tmp_path / "out", workers=1, progress=stop_after_four)
+    done = sorted((specs[r].replication, specs[r].policy) for r in finished_runs(tmp_path / "out"))
+    assert done == [(r, p) for r in (0, 1) for p in sorted(scenario.policy_names)]
+
+
 def test_resume_refuses_a_different_scenario(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_experiment(load_scenario(write_tiny(tmp_path, replications=1)), out, workers=1)

@@ -53,7 +53,13 @@ def test_a_rule_that_never_returns_fails_its_run_after_timeout_s(
     assert "policy 'genuine', replication" in message
     assert "run.timeout_s: still running after 1 s, in month 1, phase 'hang: Hang'" in message
     assert elapsed < 1 + (4 if workers == 1 else 10)  # not hung (forkserver start for 2)
-    assert finished_runs(out) == {"s00000-p00-r00000", "s00000-p00-r00001"}  # not lost
+    # not lost: the runs finished before the hung one failed (replication by replication: the
+    # baseline's first; with two workers, maybe its second too, during the hang)
+    kept = finished_runs(out)
+    assert "s00000-p00-r00000" in kept
+    assert kept <= (
+        {"s00000-p00-r00000", "s00000-p00-r00001"} if workers == 2 else {"s00000-p00-r00000"}
+    )
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 
