@@ -32,6 +32,7 @@ from dashboard.whatif import (
     Limits,
     WhatIfError,
     build_scenario,
+    changed_policy,
     choices,
     lever_values,
     new_folder,
@@ -39,6 +40,7 @@ from dashboard.whatif import (
     shown,
     start_values,
 )
+from dashboard.whatif_so_far import SoFar, progress_text
 from dashboard.whatif_source import fallback, load_source
 from orgsim import figures
 from orgsim.results import ResultsError
@@ -62,15 +64,18 @@ def form_values(values: Any) -> tuple[Any, Any, dict[str, Any]]:
     return policy, baseline, {lv.name: v for lv, v in zip(LEVERS, rest, strict=True)}
 
 
-def whatif_scenario(root: Path | None, name: str, values: Any, limits: Limits) -> Scenario:
-    """The scenario a what-if form asks for, started from its experiment's stored scenario;
-    WhatIfError if it is invalid or beyond ``limits``."""
+def whatif_scenario(
+    root: Path | None, name: str, values: Any, limits: Limits
+) -> tuple[Scenario, str]:
+    """The scenario a what-if form asks for, started from its experiment's stored scenario,
+    and the name of the policy its levers change; WhatIfError if it is invalid or beyond
+    ``limits``."""
     policy, baseline, levers = form_values(values)
     limits.check_form(levers)
     source = load_source(root, levers.get("experiment"))
     scenario = build_scenario(name, policy, baseline, levers, source)
     limits.check(scenario)
-    return scenario
+    return scenario, changed_policy(policy, baseline, levers, source)
 
 
 def whatif_gate(limits: Limits, root: Path | None = None) -> Callable[[Any], None]:
@@ -235,7 +240,7 @@ def register_run(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
         start, folder = time.perf_counter(), new_folder(root)
         set_progress(("0", "1", "Starting the runs…"))
         try:
-            scenario = whatif_scenario(root, folder.name, values, limits)
+            scenario, changed = whatif_scenario(root, folder.name, values, limits)
         except WhatIfError as err:
             return no_update, f"Cannot run this what-if: {short(err)}"
         try:
@@ -243,12 +248,13 @@ def register_run(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:
             def queued(ahead: int) -> None:
                 set_progress(("0", "1", f"Queued: {ahead} what-if(s) ahead of this one…"))
 
+            so_far = SoFar(folder, scenario.baseline, changed)
+
+            def ran(done: int, total: int) -> None:
+                set_progress((str(done), str(total), progress_text(done, total, so_far)))
+
             with slot(jobs, on_wait=queued):
-                run_whatif(
-                    scenario,
-                    folder,
-                    lambda d, n: set_progress((str(d), str(n), f"{d} / {n} runs")),
-                )
+                run_whatif(scenario, folder, ran)
         except Refused as err:
             return no_update, f"Cannot run this what-if: {err}"
         except (ResultsError, OSError) as err:

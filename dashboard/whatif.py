@@ -267,6 +267,15 @@ def changed_name(policy: str, baseline: str, compared: list[str]) -> str:
     return name
 
 
+def changed_policy(
+    policy: str, baseline: str, values: dict[str, Any], source: Source | None = None
+) -> str:
+    """The name ``build_scenario`` gives ``policy`` changed by the form's levers."""
+    source = source or default_source()
+    compared = compared_policies(values.get("compared"), policy, baseline, source)
+    return changed_name(policy, baseline, compared)
+
+
 def build_scenario(
     name: str, policy: str, baseline: str, values: dict[str, Any], source: Source | None = None
 ) -> Scenario:
