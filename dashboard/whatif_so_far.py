@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from orgsim.measures import MEASURES
 from orgsim.overview import diff_text, fmt
-from orgsim.results import finished_runs, mean_ci
+from orgsim.results import ResultsError, finished_runs, mean_ci, read_part
 
 #: The measures shown while running (the first key measures a strategist reads).
 SHOWN = ("engagement", "voluntary_turnover", "reluctant_manager_share")
@@ -44,11 +42,10 @@ class SoFar:
     def update(self) -> None:
         """Read the summaries of the runs finished since the last update."""
         for rid in sorted(finished_runs(self.folder) - self._read):
-            part = self.folder / "parts" / rid / "summary.parquet"
             try:
-                table = pq.ParquetFile(str(part)).read(use_threads=False).to_pydict()
-            except (OSError, pa.ArrowException):  # removed by consolidation, or unreadable:
-                continue  # the full result, read and checked, is coming
+                table = read_part(self.folder / "parts" / rid / "summary.parquet").to_pydict()
+            except ResultsError:  # removed by consolidation, or unreadable: the full result,
+                continue  # read and checked, is coming
             self._read.add(rid)
             for policy, rep, measure, value in zip(
                 table["policy"], table["replication"], table["measure"], table["value"],
