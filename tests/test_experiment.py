@@ -11,9 +11,16 @@ import pandas as pd
 import pytest
 from scenario_fixtures import write_tiny
 
-from orgsim.experiment import LocalExecutor, replication_seed, run_experiment, run_specs
+from orgsim.experiment import (
+    LocalExecutor,
+    replication_seed,
+    run_experiment,
+    run_specs,
+    task_scenario,
+)
 from orgsim.results import TABLES, ResultsError, finished_runs
-from orgsim.scenario import load_scenario
+from orgsim.scenario import load_scenario, parse_scenario
+from orgsim.sweep import apply_point
 
 
 def test_replication_r_shares_its_seed_across_policies(tmp_path: Path) -> None:
@@ -25,6 +32,34 @@ def test_replication_r_shares_its_seed_across_policies(tmp_path: Path) -> None:
     assert all(len(seeds) == 1 for seeds in by_rep.values())
     assert len({s.seed for s in specs}) == 3
     assert replication_seed(11, 0) != replication_seed(12, 0)
+
+
+def test_a_task_carries_the_scenario_without_the_points_it_does_not_run() -> None:
+    """Each task's spec holds its point, so its scenario leaves out the sweep's points and the
+    uncertainties: the same run scenario for every spec, from a text that does not grow with
+    the design (it grew with every point, and setting a point read all of them)."""
+
+    def design(n: int):
+        points = ", ".join(
+            f"{{policy.specialist_pay_ratio: {0.5 + i / (2 * n)}}}" for i in range(n)
+        )
+        return parse_scenario(
+            "name: d\norganisation: {size: 60}\nrun: {years: 1, replications: 2}\n"
+            "policies: [{name: a, base: single-ladder}, {name: b, base: genuine-dual-track}]\n"
+            f"sweep: {{method: points, points: [{points}],\n"
+            "        parameters: {policy.specialist_pay_ratio: {low: 0.5, high: 1.0}}}\n"
+            "uncertainties: {policy.specialist_stigma: {low: 0, high: 0.5}}\n"
+        )
+
+    small, large = design(4), design(400)
+    assert len(task_scenario(large).model_dump_json()) == len(
+        task_scenario(small).model_dump_json()
+    )
+    assert len(large.model_dump_json()) > 5 * len(task_scenario(large).model_dump_json())
+    task = task_scenario(large)
+    for spec in run_specs(large)[::97]:
+        point = dict(spec.point)
+        assert apply_point(task, point) == apply_point(large, point)
 
 
 def tables(folder: Path) -> dict[str, pd.DataFrame]:
