@@ -34,10 +34,13 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -187,12 +190,11 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
         path = folder / f"{table}.parquet"
         with _temporary(path) as tmp:
             writer, rows, waiting, waiting_rows = None, 0, [], 0
-            for rid in run_ids:
-                part = read_part(folder / "parts" / rid / f"{table}.parquet")
+            for part in read_parts(folder / "parts", run_ids, f"{table}.parquet"):
                 rows += part.num_rows
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, part.schema)
-                waiting.append(part.cast(writer.schema))
+                waiting.append(conform(part, writer.schema))
                 waiting_rows += part.num_rows
                 if waiting_rows >= ROW_GROUP_ROWS:
                     writer.write_table(pa.concat_tables(waiting))
@@ -203,6 +205,32 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
                 writer.close()
             check_table(tmp, rows, name=path)  # read back before it replaces anything
             _publish(tmp, path)
+
+
+def conform(part: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``part`` with the table's schema: cast only where a column's type differs (e.g. a run
+    whose column is all null), as casting every column of every part cost more than reading."""
+    if part.schema.equals(schema, check_metadata=False):
+        return part.replace_schema_metadata(schema.metadata)
+    return part.cast(schema)
+
+
+#: Parts read at once while consolidating, ahead of the one being appended: Parquet decoding
+#: releases the GIL, so two threads read thousands of small parts 1.7x quicker than one.
+READ_THREADS, READ_AHEAD = 2, 16
+
+
+def read_parts(parts: Path, run_ids: list[str], name: str) -> Iterator[pa.Table]:
+    """Each run's part ``name``, in ``run_ids`` order, read a bounded few ahead on threads."""
+    paths = (parts / rid / name for rid in run_ids)
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        window = deque(pool.submit(read_part, path) for path in islice(paths, READ_AHEAD))
+        while window:
+            part = window.popleft().result()
+            following = next(paths, None)
+            if following is not None:
+                window.append(pool.submit(read_part, following))
+            yield part
 
 
 def read_part(path: Path) -> pa.Table:

@@ -123,3 +123,17 @@ def test_consolidated_tables_gather_many_runs_in_a_row_group(
         got = table.read().to_pandas()
         assert got["run"].tolist() == [i for i in range(12) for _ in range(10)]
         assert got["x"].tolist() == list(np.tile(np.arange(10.0), 12))
+
+
+def test_a_part_whose_column_type_differs_is_cast_to_the_table_schema(tmp_path: Path) -> None:
+    """Parts are appended as they are when their types match the table's (the first part's)
+    and cast where a column's type differs, e.g. a run whose counts came out as integers."""
+    ids = [f"r{i:02d}" for i in range(40)]  # more than are read ahead at once
+    for i, rid in enumerate(ids):
+        x = np.arange(3) + i if i % 7 == 3 else np.arange(3.0) + i  # int64 in a few runs
+        write_run_parts(tmp_path, rid, dict.fromkeys(TABLES, pd.DataFrame({"x": x})))
+    consolidate(tmp_path, ids)
+    for name in TABLES:
+        got = pd.read_parquet(tmp_path / f"{name}.parquet")
+        assert got["x"].dtype == np.float64
+        assert got["x"].tolist() == [float(j + i) for i in range(40) for j in range(3)]
