@@ -91,17 +91,22 @@ class Measure:
             return self.compute(model, self.params)
         return self.compute(model)
 
-    def summarise(self, values: pd.Series, step_months: int) -> float:
-        """One run's summary of the recorded values."""
-        if values.empty:
+    def summarise(self, values: np.ndarray | pd.Series, step_months: int) -> float:
+        """One run's summary of the recorded values; a mean or maximum skips NaN (as pandas
+        does, to the same bits: NaN counted as 0 in the sum, not in the count)."""
+        v = np.asarray(values, dtype=float)
+        if v.size == 0:
             return float("nan")
         if self.summary == "final":
-            return float(values.iloc[-1])
+            return float(v[-1])
         if self.summary == "max":
-            return float(values.max())
+            known = v[~np.isnan(v)]
+            return float(known.max()) if known.size else float("nan")
         k = max(12 // step_months, 1) if self.summary == "final_year_mean" else None
-        k = k or int(self.summary.split(":")[1])
-        return float(values.tail(k).mean())
+        tail = v[-(k or int(self.summary.split(":")[1])) :]
+        unknown = np.isnan(tail)
+        count = tail.size - np.count_nonzero(unknown)
+        return float(np.where(unknown, 0.0, tail).sum() / count) if count else float("nan")
 
     def describe(self) -> dict[str, Any]:
         """Metadata for the results manifest."""
@@ -609,14 +614,17 @@ class Recorder:
     def summary(self, step_months: int) -> dict[str, float]:
         """Each measure summarised as it declares; a measure by category as ``name[category]``
         for each category."""
-        ts, out = self.timeseries(), {}
-        profiles = self.profiles()
+        out = {}
+        profiles = self.profiles() if self._profiles else None  # no DataFrame for the rest
         for name, m in self.measures.items():
             if m.by is None:
-                out[name] = m.summarise(ts[name], step_months)
+                values = np.array([row[name] for row in self._rows], dtype=float)
+                out[name] = m.summarise(values, step_months)
+                continue
+            if profiles is None:
                 continue
             for cat, block in profiles[profiles["measure"] == name].groupby("category", sort=False):
-                out[f"{name}[{cat}]"] = m.summarise(block["value"], step_months)
+                out[f"{name}[{cat}]"] = m.summarise(block["value"].to_numpy(), step_months)
         return out
 
 

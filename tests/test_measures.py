@@ -30,6 +30,21 @@ def test_a_monthly_final_year_mean_is_twelve_steps() -> None:
     assert m.summarise(values, step_months=1) == 1.0
 
 
+def test_summaries_skip_nan_to_the_same_bits_as_pandas() -> None:
+    """Summaries are computed on arrays, without a DataFrame per run, and agree exactly with
+    pandas' (a measure that may be undefined has NaN months, skipped)."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        values = rng.normal(size=int(rng.integers(1, 40))) * 10 ** rng.uniform(-3, 3)
+        values[rng.random(values.size) < 0.3] = np.nan
+        series = pd.Series(values)
+        for summary, expected in [("final", series.iloc[-1]), ("max", series.max()),
+                                  ("final_year_mean", series.tail(12).mean()),
+                                  ("mean_last:20", series.tail(20).mean())]:  # fmt: skip
+            got = Measure("x", "x", "unit", summary=summary).summarise(values, step_months=1)
+            assert got == expected or (np.isnan(got) and np.isnan(expected)), summary
+
+
 @pytest.mark.parametrize("bad", ["last", "mean_last:0", {"mean_lst": 3}, 5])
 def test_an_unknown_summary_is_refused(bad) -> None:
     with pytest.raises(ValueError, match="use one of final, final_year_mean, max"):
