@@ -176,8 +176,9 @@ def check_path(path: str) -> None:
 
 
 def apply_point(scenario: Scenario, point: dict[str, Any]) -> Scenario:
-    """The scenario of one run: the point's values set, no sweep or uncertainties of its own."""
-    data = scenario.model_dump(mode="json")
+    """The scenario of one run: the point's values set, no sweep or uncertainties of its own
+    (left out of the copy: copying a design's thousands of points made each call O(points))."""
+    data = scenario.model_dump(mode="json", exclude={"sweep", "uncertainties"})
     data["sweep"], data["uncertainties"] = None, {}
     for path, value in point.items():
         section, _, field = path.partition(".")
