@@ -16,6 +16,7 @@ from orgsim.experiment import (
     replication_seed,
     run_experiment,
     run_specs,
+    tagged,
     task_scenario,
 )
 from orgsim.results import TABLES, ResultsError, finished_runs
@@ -60,6 +61,15 @@ def test_a_task_carries_the_scenario_without_the_points_it_does_not_run() -> Non
     for spec in run_specs(large)[::97]:
         point = dict(spec.point)
         assert apply_point(task, point) == apply_point(large, point)
+
+
+def test_a_runs_tables_are_tagged_with_its_policy_replication_and_point() -> None:
+    table = pd.DataFrame({"month": pd.array([0, 1], dtype="int32"), "x": [0.5, float("nan")]})
+    tag = {"policy": "genuine", "replication": 3, "point": 1, "policy.specialist_pay_ratio": 0.8}
+    got = tagged(table, tag)
+    pd.testing.assert_frame_equal(got, table.assign(**tag)[[*tag, *table.columns]])
+    assert list(got.columns) == [*tag, "month", "x"] and list(table.columns) == ["month", "x"]
+    assert list(tagged(pd.DataFrame(), tag).columns) == list(tag)  # a run that kept no events
 
 
 def tables(folder: Path) -> dict[str, pd.DataFrame]:
