@@ -193,8 +193,8 @@ def tagged(df: pd.DataFrame, tag: dict[str, Any]) -> pd.DataFrame:
 
 def task_scenario(scenario: Scenario) -> Scenario:
     """The scenario every task carries: without the sweep's points and the uncertainties, as
-    each task's spec holds its own point. A 3,328-run design's scenario is 458 KB of JSON, and
-    setting a point on it took 17 ms a run; without them, the text is a few KB."""
+    each task's spec holds its own point. A 3,328-run design's scenario is 458 KB of JSON, sent
+    with every task and validated by every worker in 0.6-1.2 s; without them, 2.8 KB."""
     return scenario.model_copy(update={"sweep": None, "uncertainties": {}})
 
 

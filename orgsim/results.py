@@ -208,8 +208,8 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
 
 
 def conform(part: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``part`` with the table's schema: cast only where a column's type differs (e.g. a run
-    whose column is all null), as casting every column of every part cost more than reading."""
+    """``part`` with the table's schema (the first part's): cast only where a column's type
+    differs, as casting every column of every part took longer than reading the parts."""
     if part.schema.equals(schema, check_metadata=False):
         return part.replace_schema_metadata(schema.metadata)
     return part.cast(schema)
