@@ -691,10 +691,11 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 # --- what a run will cost, estimated without running it --------------------------------------
-#: Employee-months simulated and stored per second by one process (benchmarks/README.md, model
-#: 0.2 after the step-cost cuts: the flagship's 28.8 M in 35 s on 2 processes; one 1,000-person
-#: run alone 0.63 M/s, larger ones faster: the slowest, so time is not underestimated).
-EMPLOYEE_MONTHS_PER_S = 0.41e6
+#: Employee-months simulated and stored per second by one process: the slowest measured on
+#: the project's machine kind, so time is not underestimated (benchmarks/README.md: the
+#: flagship's 28.8 M in 54-64 s on 2 processes, 0.22-0.27 M/s each; 0.41 M/s on a faster
+#: machine of the same kind, where this estimate is about 1.6x long).
+EMPLOYEE_MONTHS_PER_S = 0.22e6
 #: Memory of one worker process: a fixed part plus a part per person (benchmarks/README.md:
 #: 161 MiB at 1,000 people, 1,225 MiB at 1,000,000, rounded up to 2 KB a person).
 PROCESS_BYTES = 160 * 2**20
