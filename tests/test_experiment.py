@@ -38,7 +38,7 @@ def test_replication_r_shares_its_seed_across_policies(tmp_path: Path) -> None:
 def test_a_task_carries_the_scenario_without_the_points_it_does_not_run() -> None:
     """Each task's spec holds its point, so its scenario leaves out the sweep's points and the
     uncertainties: the same run scenario for every spec, from a text that does not grow with
-    the design (it grew with every point, and setting a point read all of them)."""
+    the design (it grew with every point)."""
 
     def design(n: int):
         points = ", ".join(
