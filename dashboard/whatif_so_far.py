@@ -15,7 +15,7 @@ import numpy as np
 
 from orgsim.measures import MEASURES
 from orgsim.overview import diff_text, fmt
-from orgsim.results import ResultsError, finished_runs, mean_ci, read_part
+from orgsim.results import ResultsError, finished_runs, mean_ci, part_path, read_part
 
 #: The measures shown while running (the first key measures a strategist reads).
 SHOWN = ("engagement", "voluntary_turnover", "reluctant_manager_share")
@@ -43,7 +43,7 @@ class SoFar:
         """Read the summaries of the runs finished since the last update."""
         for rid in sorted(finished_runs(self.folder) - self._read):
             try:
-                table = read_part(self.folder / "parts" / rid / "summary.parquet").to_pydict()
+                table = read_part(part_path(self.folder, rid, "summary")).to_pydict()
             except ResultsError:  # removed by consolidation, or unreadable: the full result,
                 continue  # read and checked, is coming
             self._read.add(rid)

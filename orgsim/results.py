@@ -190,7 +190,7 @@ def consolidate(folder: Path, run_ids: list[str]) -> None:
         path = folder / f"{table}.parquet"
         with _temporary(path) as tmp:
             writer, rows, waiting, waiting_rows = None, 0, [], 0
-            for part in read_parts(folder / "parts", run_ids, f"{table}.parquet"):
+            for part in read_parts(folder, run_ids, table):
                 rows += part.num_rows
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, part.schema)
@@ -220,9 +220,14 @@ def conform(part: pa.Table, schema: pa.Schema) -> pa.Table:
 READ_THREADS, READ_AHEAD = 2, 16
 
 
-def read_parts(parts: Path, run_ids: list[str], name: str) -> Iterator[pa.Table]:
-    """Each run's part ``name``, in ``run_ids`` order, read a bounded few ahead on threads."""
-    paths = (parts / rid / name for rid in run_ids)
+def part_path(folder: Path, run_id: str, table: str) -> Path:
+    """Where a finished run's part of ``table`` is kept until consolidation."""
+    return folder / "parts" / run_id / f"{table}.parquet"
+
+
+def read_parts(folder: Path, run_ids: list[str], table: str) -> Iterator[pa.Table]:
+    """Each run's part of ``table``, in ``run_ids`` order, read a bounded few ahead on threads."""
+    paths = (part_path(folder, rid, table) for rid in run_ids)
     with ThreadPoolExecutor(READ_THREADS) as pool:
         window = deque(pool.submit(read_part, path) for path in islice(paths, READ_AHEAD))
         while window:
