@@ -711,8 +711,8 @@ class Money(Section):
     )
     training_cost_per_person: float = param(
         1_000.0,
-        "Cost of training one person (counted for 'training' events, which built-in rules "
-        "do not emit: an extension rule may).",
+        "Cost of training one person (counted for each 'training' event: phase training's, "
+        "and any an extension rule emits).",
         "currency per person trained",
         SET_YOUR_OWN,
         ge=0,

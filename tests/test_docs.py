@@ -10,16 +10,19 @@ import pytest
 from orgsim.docs_tables import (
     BEGIN,
     END,
+    MONEY_BEGIN,
+    MONEY_END,
     extract_block,
     generated_block,
     is_structured,
+    money_table_markdown,
     parameter_table_markdown,
     scalar_fields,
     section_table_markdown,
     structured_fields,
 )
 from orgsim.measures import MEASURES
-from orgsim.parameters import ModelParams, iter_fields
+from orgsim.parameters import ModelParams, Money, iter_fields
 from orgsim.rules import DEFAULT_PHASES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
@@ -61,6 +64,18 @@ def test_parameter_tables_match_the_code(doc: str) -> None:
         "`python -m orgsim.docs_tables --write docs/model.md`"
     )
     assert parameter_table_markdown() in doc
+
+
+def test_the_money_table_matches_the_code(doc: str) -> None:
+    """Defaults, units and sources of ``money.*`` as the code has them (a hand-kept table
+    once listed ramp-up defaults the code had set to 0)."""
+    assert doc.count(MONEY_BEGIN) == 1 and doc.count(MONEY_END) == 1
+    assert extract_block(doc, money=True) == generated_block(money=True), (
+        "docs/model.md money table is stale: run `python -m orgsim.docs_tables --write "
+        "docs/model.md`"
+    )
+    rows = re.findall(r"^\| `money\.([a-z0-9_]+)` \|", money_table_markdown(), flags=re.M)
+    assert rows == list(Money.model_fields)
 
 
 def test_generated_tables_cover_every_parameter_once() -> None:

@@ -51,7 +51,6 @@ class Training(Phase):
     def setup(self, model: OrgModel) -> None:
         never = lambda rng, grades, people: np.full(len(grades), -1)  # noqa: E731
         model.add_attribute("trained_month", never, dtype="int32", empty=-1)
-        # starting managers are considered at month 0 like everyone appointed later
         model.add_attribute("training_considered", lambda r, g, p: np.zeros(len(g)), "bool", 0)
 
     def step(self, model: OrgModel) -> None:
@@ -59,10 +58,12 @@ class Training(Phase):
         u = model.stream("training").random(len(people))
         new = np.flatnonzero((people.role == MANAGER) & ~people.training_considered)
         people.training_considered[new] = True
-        if model.month > 0:  # the starting managers were appointed before the run
-            trained = new[u[new] < share]
-            people.trained_month[trained] = model.month
-            model.emit("training", people.uid[trained])
+        # The starting managers (neither promoted to manager nor hired during the run) were
+        # appointed before it: considered at their first step, never trained.
+        new = new[(people.promoted_month[new] >= 0) | (people.hire_month[new] > 0)]
+        trained = new[u[new] < share]
+        people.trained_month[trained] = model.month
+        model.emit("training", people.uid[trained])
         self.lift(model)
 
     def lift(self, model: OrgModel) -> None:

@@ -12,23 +12,33 @@ from orgsim.hierarchy import MANAGER
 from orgsim.rules.training import Training
 
 
-def test_starting_managers_are_considered_but_not_trained(tiny, phase) -> None:
-    model = tiny(policy_overrides={"management_training": 1.0})
+def test_starting_managers_are_considered_but_not_trained() -> None:
+    """Every new manager is trained (share 1.0): over the first year only those promoted or
+    hired into a manager post during the run are, none of the starting managers."""
+    model = OrgModel({"organisation": {"size": 500}}, rng=2,
+                     policy_overrides={"management_training": 1.0})  # fmt: skip
     p = model.people
-    phase(model, "training").step(model)  # month 0: appointed before the run
-    managers = p.role == MANAGER
-    assert p.training_considered[managers].all() and (p.trained_month == -1).all()
-    assert model.events.count("training") == 0
+    starting = p.uid[p.role == MANAGER]
+    model.run(1)
+    events = model.events_frame
+    trained = events.loc[events["event"] == "training", "person_id"].to_numpy()
+    appointed = events.loc[events["event"].isin(["promotion", "hire"])
+                           & (events["to_role"] == "manager"), "person_id"]  # fmt: skip
+    assert trained.size > 0 and set(trained) <= set(appointed)
+    assert not np.isin(starting, trained).any()
+    still = starting[p.employed(starting)]
+    assert p.training_considered[p.row_of(still)].all()
 
 
 def test_new_managers_are_trained_once_at_the_policy_share() -> None:
-    """4,000-person chart, every manager made 'new': the share trained is within 0.04 of
+    """4,000-person chart, every manager made newly promoted: the share trained is within 0.04 of
     the lever (binomial sd about 0.015 over ~600 managers); a second step trains nobody."""
     for share in (0.0, 0.18, 1.0):
         model = OrgModel({"organisation": {"size": 4000}, "policy": {"management_training": share}})
         p = model.people
         model.month = 5
         managers = np.flatnonzero(p.role == MANAGER)
+        p.promoted_month[managers] = 4  # appointed during the run, not before it
         rule = next(r for n, r in model.phases if n == "training")
         rule.step(model)
         trained = (p.trained_month[managers] == 5).mean()
