@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -248,6 +249,9 @@ def _rows_to_frame(
     for i, n in enumerate(names):
         if n == "" and any(cells[i] is not None for _, cells in body):
             errors.append(f"{where}, row {header_row}: column {i + 1} has values but no name")
+        elif n and n in names[:i]:  # 'grade' and 'Grade' are one column, given twice
+            errors.append(f"{where}, row {header_row}: column '{n}' is given twice")
+            names[i] = ""
     if len(body) > MAX_ROWS:
         errors.append(
             f"{where}: {len(body):,} rows; a table of aggregates has at most {MAX_ROWS:,}"
@@ -536,6 +540,7 @@ def validate_tables(tables: dict[str, RawTable], source: str = "the HR data") ->
         problems += [("headcount", r, m) for r, m in found]
     hc = frames.get("headcount", pd.DataFrame(columns=["grade", "role", "headcount"]))
     hc_ok = hc.reindex(columns=["grade", "role", "headcount"]).dropna()
+    hc_ok = hc_ok[np.isfinite(hc_ok[["grade", "headcount"]].to_numpy(float)).all(axis=1)]
     cells = {
         (int(g), r): int(n)
         for g, r, n in hc_ok[["grade", "role", "headcount"]].itertuples(index=False)

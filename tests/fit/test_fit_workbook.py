@@ -138,6 +138,22 @@ def test_a_csv_folder_is_checked_the_same_way(tables, write) -> None:
         "(got -1)" in message  # fmt: skip
 
 
+def test_infinite_numbers_and_repeated_columns_are_problems_not_crashes(tables, write) -> None:
+    """An overflowing or infinite cell in the headcount, or a column named twice ('grade' and
+    'Grade' are one name), is reported with its sheet, row and column."""
+    head = tables["headcount"].astype({"grade": object, "headcount": object})
+    head.loc[0, "headcount"], head.loc[1, "grade"] = "1e400", "inf"
+    tables["headcount"] = head
+    message = problems(write(tables, "csv"))
+    assert "(sheet 'headcount'), row 2, column 'headcount': expected a whole number (got inf)" \
+        in message  # fmt: skip
+    assert "(sheet 'headcount'), row 3, column 'grade': expected a whole number (got inf)" \
+        in message  # fmt: skip
+    tables = {**tables, "headcount": tables["headcount"].assign(Grade=1)}
+    message = problems(write(tables, "again.xlsx"))
+    assert "sheet 'headcount', row 1: column 'grade' is given twice" in message
+
+
 def test_all_problems_are_reported_at_once(tables, write) -> None:
     tables["leavers"].loc[0, "leavers"] = -3
     tables["promotions"].loc[1, "to_grade"] = 9
