@@ -100,7 +100,7 @@ class MoneyError(ValueError):
 def load_money(path: str | Path) -> Money:
     """The money section of a YAML file: a ``money:`` mapping (a scenario file works too), or
     the section's fields at the top level. MoneyError names the file, line and field."""
-    from orgsim.scenario import _read_yaml, describe_errors
+    from orgsim.scenario import BOOL_FOR_NUMBER, _at, _read_yaml, bools_for_numbers, describe_errors
 
     path = Path(path)
     try:
@@ -122,6 +122,9 @@ def load_money(path: str | Path) -> Money:
         node = None
     if section is None:
         section = {}
+    bools = bools_for_numbers(MoneyFile, {"money": section})  # YAML's yes/true is no amount
+    if bools:
+        raise MoneyError("\n".join(_at(str(path), node, loc) + BOOL_FOR_NUMBER for loc in bools))
     try:
         return MoneyFile.model_validate({"money": section}).money
     except ValidationError as err:

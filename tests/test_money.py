@@ -289,6 +289,18 @@ def test_a_misspelled_money_field_is_named(tmp_path: Path) -> None:
         load_money(tmp_path / "missing.yaml")
 
 
+def test_a_money_file_with_true_or_false_for_an_amount_is_refused(tmp_path: Path) -> None:
+    """As in a scenario: YAML's true/false would otherwise be taken as 1 and 0."""
+    path = tmp_path / "money.yaml"
+    path.write_text("money:\n  discount_rate: true\n  on_cost_rate: false\n")
+    with pytest.raises(MoneyError) as info:
+        load_money(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: line 2: money.discount_rate: expected a number, got true/false",
+        f"{path}: line 3: money.on_cost_rate: expected a number, got true/false",
+    ]
+
+
 def test_a_scenario_money_section_is_validated() -> None:
     text = "name: x\npolicies:\n  - {name: a, base: single-ladder}\nmoney: {grade1_salry: 1}\n"
     with pytest.raises(ScenarioError, match=r"money\.grade1_salry: unknown field; did you "
