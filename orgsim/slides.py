@@ -379,9 +379,15 @@ def money_rows(money: Money) -> list[tuple[str, str, str]]:
 @contextlib.contextmanager
 def static_export() -> Iterator[None]:
     """Keep one kaleido browser for every export of a deck (the first takes a few seconds,
-    the others a fraction of a second); leaves a server someone else started running."""
+    the others a fraction of a second); leaves a server someone else started running. With no
+    Chromium kaleido would wait forever, so that is an error first."""
     import kaleido
+    from choreographer.browsers.chromium import Chromium
 
+    if Chromium.find_browser(skip_local=False) is None:  # where kaleido itself looks
+        raise SlidesError(
+            "no Chromium found to draw the figures (install Debian's chromium package)"
+        )
     server = getattr(kaleido, "_global_server", None)
     running = server is not None and server.is_running()
     try:
