@@ -167,7 +167,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     Runs no code a scenario names: rule, measure and stop references are checked on disk
     (the file exists and defines the name; the module can be found), and the files and
     modules a run would import are listed. Prints an estimate of the run's cost."""
-    from orgsim.extensions import resolve_extensions, scenario_imports
+    from orgsim.extensions import check_points, resolve_extensions, scenario_imports
     from orgsim.rules.resolve import RuleReferenceError
     from orgsim.scenario import ScenarioError, estimate_run, load_scenario
 
@@ -179,6 +179,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             if not imports:  # only orgsim's own rules: check their parameters too
                 for spec in scenario.policies:
                     resolve_extensions(scenario, spec.name)
+                check_points(scenario)
         except (ScenarioError, RuleReferenceError) as exc:
             failed += 1
             text = str(exc) if isinstance(exc, ScenarioError) else f"{path}: {exc}"
@@ -221,8 +222,23 @@ Years = Annotated[float | None, typer.Option(min=0.1, max=200, help="Simulated y
 Seed = Annotated[int | None, typer.Option(min=0, help="Root random seed.")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Results folder.")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Local worker processes.")]
+
+
+def _scheduler_address(value: str | None) -> str | None:
+    """The --scheduler option, checked before anything runs (a typo would fail inside Dask)."""
+    from orgsim.scenario import check_scheduler
+
+    try:
+        return value if value is None else check_scheduler(value)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+
+
 Scheduler = Annotated[
-    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+    str | None,
+    typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.", callback=_scheduler_address
+    ),
 ]
 Resume = Annotated[bool, typer.Option(help="Complete an interrupted results folder.")]
 Force = Annotated[bool, typer.Option(help="Replace an existing results folder.")]

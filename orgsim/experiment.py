@@ -374,7 +374,7 @@ class DaskExecutor:
 
         try:
             self._client = Client(self.address, timeout="20s", set_as_default=False)
-        except OSError as err:
+        except (OSError, ValueError) as err:  # unreachable, or an address Dask cannot read
             raise ResultsError(f"scheduler {self.address}: cannot connect ({err})") from None
         return self
 

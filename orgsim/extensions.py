@@ -167,20 +167,33 @@ def build_model(scenario: Scenario, policy: str | None = None, rng: int | None =
                     policy_overrides=spec.overrides(), **ext.model_kwargs())  # fmt: skip
 
 
-def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
-    """Resolve every policy's extensions (at the first sweep point too, where a swept lever
-    may meet a replaced rule), then build one small model per distinct set of rules so a rule
-    that breaks at set-up fails now."""
-    out, built = {}, set()
-    first = scenario.first_sweep_point()
-    at_point = apply_point(scenario, first) if first else None
-    for spec in scenario.policies:
-        out[spec.name] = resolve_extensions(scenario, spec.name)
-        if at_point is not None:
+def check_points(scenario: Scenario) -> None:
+    """Resolve every policy's rules at the first sweep point, at each swept value and at each
+    uncertainty's ends (one parameter at a time): a rule parameter out of range at a later
+    point fails before the experiment starts, not hours into it."""
+    points = [("sweep", scenario.first_sweep_point())] if scenario.sweep is not None else []
+    for path, parameter in (scenario.sweep.parameters if scenario.sweep else {}).items():
+        points += [(f"sweep.parameters.{path}: value {v!r}", {path: v}) for v in parameter.ends()]
+    for path, spec in scenario.uncertainties.items():
+        ends = [round(end) if spec.integer else end for end in (spec.low, spec.high)]
+        points += [(f"uncertainties.{path}: value {end!r}", {path: end}) for end in ends]
+    for where, point in points:
+        at_point = apply_point(scenario, point)
+        for spec in scenario.policies:
             try:
                 resolve_extensions(at_point, spec.name)
             except RuleReferenceError as err:
-                raise RuleReferenceError(f"sweep: {err}") from None
+                raise RuleReferenceError(f"{where}: {err}") from None
+
+
+def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
+    """Resolve every policy's extensions (also where swept values and uncertainties meet the
+    rules: check_points), then build one small model per distinct set of rules so a rule that
+    breaks at set-up fails now."""
+    out, built = {}, set()
+    check_points(scenario)
+    for spec in scenario.policies:
+        out[spec.name] = resolve_extensions(scenario, spec.name)
         key = repr(sorted(spec.rules.items(), key=str))
         if key in built:
             continue
@@ -242,5 +255,5 @@ def scenario_imports(scenario: Scenario) -> list[str]:
     return [f"{target} ({', '.join(names)})" for target, names in fields.items()]
 
 
-__all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions",
+__all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions", "check_points",
            "resolve_extensions", "scenario_imports"]  # fmt: skip

@@ -138,6 +138,24 @@ class StopCondition(Section):
         return self
 
 
+#: A Dask scheduler address: [protocol://]host:port (an IPv6 host in brackets).
+SCHEDULER_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if Dask can read it as a scheduler's, else a ValueError saying the form: a
+    malformed one would fail deep inside Dask, after a wait."""
+    found = SCHEDULER_ADDRESS.fullmatch(address)
+    if found is None or not 0 < int(found[1]) < 65536:
+        raise ValueError(
+            f"{address!r} is not a Dask scheduler address: give protocol://host:port, "
+            "e.g. tcp://10.0.0.5:8786 (protocols tcp, tls, ws, wss, ucx)"
+        )
+    return address
+
+
 class RunSettings(Section):
     """How the experiment is run; CLI options override these."""
 
@@ -168,6 +186,11 @@ class RunSettings(Section):
         None, description="A fit's posterior sample (orgsim fit's posterior.parquet; relative "
         "to the scenario file): replication r of every policy draws its parameters from it.",
     )  # fmt: skip
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        return value if value is None else check_scheduler(value)
 
 
 class Scenario(ModelParams):
@@ -271,6 +294,11 @@ class Scenario(ModelParams):
                     also = f"; did you mean {hint[0]}?" if hint else ""
                     raise ValueError(f"builtin_measures: unknown measure {name!r}{also}")
         steps = self.run.years * 12 / self.step_months
+        if round(steps) < 1:
+            raise ValueError(
+                f"run.years: {self.run.years:g} years is less than one step of "
+                f"{self.step_months} month(s); a run needs at least one"
+            )
         if steps > 10_000:
             raise ValueError(
                 f"run.years: {self.run.years:g} years is {steps:,.0f} steps of {self.step_months} "
@@ -284,7 +312,9 @@ class Scenario(ModelParams):
                 try:
                     apply_point(self, {path: round(end) if spec.integer else end})
                 except ValidationError as err:
-                    raise ValueError(f"uncertainties.{path}: {_first_message(err)}") from None
+                    raise ValueError(
+                        f"uncertainties.{path}: value {end!r}: {_first_message(err, field=False)}"
+                    ) from None
         if self.run.output is not None:
             check_output(self.run.output)
         if self.sweep is not None:
@@ -295,17 +325,21 @@ class Scenario(ModelParams):
         """Every point of a small sweep is checked; in a large one (more than
         FULL_SWEEP_CHECK points) each parameter's ends and distinct values, one at a time, so
         validation never makes a huge grid."""
-        if sweep.size() <= FULL_SWEEP_CHECK:
-            points = sweep.generate(self.run.seed)
-        else:
-            points = [{path: v} for path, p in sweep.parameters.items() for v in p.ends()]
-        for point in points:
-            try:
-                apply_point(self, point)
-            except ValidationError as err:
-                raise ValueError(f"sweep point {point}: {_first_message(err)}") from None
-            except ValueError as err:  # a path apply_point cannot set (e.g. no such phase)
-                raise ValueError(f"sweep point {point}: {err}") from None
+        for path, parameter in sweep.parameters.items():  # each value alone: the culprit named
+            for value in parameter.ends():
+                try:
+                    apply_point(self, {path: value})
+                except ValidationError as err:
+                    why = _first_message(err, field=False)
+                    raise ValueError(f"sweep.parameters.{path}: value {value!r}: {why}") from None
+                except ValueError as err:  # a path apply_point cannot set (e.g. no such phase)
+                    raise ValueError(f"sweep.parameters.{path}: {err}") from None
+        if sweep.size() <= FULL_SWEEP_CHECK:  # then each combination, where values meet
+            for point in sweep.generate(self.run.seed):
+                try:
+                    apply_point(self, point)
+                except ValidationError as err:
+                    raise ValueError(f"sweep: point {point}: {_first_message(err)}") from None
 
     def sweep_points(self) -> list[dict[str, Any]]:
         """Every sweep point ({path: value}); one empty point when nothing is swept."""
@@ -398,10 +432,12 @@ def _bools_in(ann: Any, value: Any, loc: tuple) -> list[tuple]:
     return found
 
 
-def _first_message(err: ValidationError) -> str:
+def _first_message(err: ValidationError, field: bool = True) -> str:
+    """The first problem of ``err``, after the field it concerns unless ``field`` is False
+    (where that field is where orgsim put the value, not what the user wrote)."""
     e = err.errors()[0]
     msg = e["msg"].removeprefix("Value error, ")
-    return f"{'.'.join(map(str, e['loc']))}: {msg}" if e["loc"] else msg
+    return f"{'.'.join(map(str, e['loc']))}: {msg}" if e["loc"] and field else msg
 
 
 def json_schema() -> dict[str, Any]:
@@ -565,7 +601,7 @@ def _absolute_file_refs(data: dict, base_dir: Path) -> dict:
 def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -> str:
     """One paragraph per problem: file, line, field path, what was expected, a suggestion."""
     lines = []
-    for e in _without_union_noise(err.errors()):
+    for e in map(_located, _without_union_noise(err.errors())):
         loc = [str(p) for p in e["loc"]]
         field = ".".join(loc) or "(top level)"
         line = _line_of(node, e["loc"])
@@ -582,6 +618,19 @@ def describe_errors(err: ValidationError, node: yaml.Node | None, source: str) -
             msg = e["msg"].removeprefix("Value error, ")
             lines.append(f"{where} {field}: {msg}{shown}{_suggest_value(e)}")
     return "\n".join(lines)
+
+
+_FIELD_FIRST = re.compile(r"(?:Value error, )?([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)", re.S)
+
+
+def _located(e: dict) -> dict:
+    """A whole-scenario check's error ("run.years: ...") placed at the field its message
+    starts with, so it is reported with that field's line."""
+    found = _FIELD_FIRST.fullmatch(e["msg"]) if not e["loc"] else None
+    if found is None:
+        return e
+    loc = tuple(int(p) if p.isdigit() else p for p in found[1].split("."))
+    return e | {"loc": loc, "msg": found[2]}
 
 
 _TAG = re.compile(r"^(str|int|float|bool|none|(list|dict|literal|function-\w+)\[.*\]|[A-Z]\w*)$")
@@ -666,17 +715,25 @@ def _object_type(ann: Any) -> Any:
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
     """1-based line of the field at ``loc``: its key's line, or the deepest part that exists."""
-    best = node
-    for i, part in enumerate(loc):
+    best, i = node, 0
+    while i < len(loc):
+        part = loc[i]
         if isinstance(best, yaml.MappingNode):
-            pair = next(((k, v) for k, v in best.value if k.value == part), None)
+            # a key may be a dotted path itself (sweep.parameters.policy.specialist_stigma)
+            rest = ".".join(map(str, loc[i:]))
+            pair, used = next(
+                (((k, v), k.value.count(".") + 1) for k, v in best.value
+                 if isinstance(k.value, str) and (rest + ".").startswith(k.value + ".")),
+                (None, 0),
+            )  # fmt: skip
             if pair is None:
                 break
-            best = pair[0] if i == len(loc) - 1 else pair[1]
+            i += used
+            best = pair[0] if i == len(loc) else pair[1]
         elif (
             isinstance(best, yaml.SequenceNode) and isinstance(part, int) and part < len(best.value)
         ):
-            best = best.value[part]
+            best, i = best.value[part], i + 1
         else:
             break
     return best.start_mark.line + 1 if best is not None else None

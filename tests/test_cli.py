@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,6 +35,19 @@ def test_validate_accepts_every_shipped_scenario() -> None:
     assert result.output.count("ok:") == len(list(SCENARIOS.glob("*.yaml")))
 
 
+def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    """Dask would fail on it only after a 40 s wait, with a traceback."""
+    scenario = write_tiny(tmp_path)
+    for address in ("garbage", "tpc://127.0.0.1:8786", "tcp://host:99999"):
+        started = time.monotonic()
+        result = orgsim("run", str(scenario), "--scheduler", address, "--out", str(tmp_path / "r"))
+        assert result.returncode == 2, result.stderr
+        said = " ".join(re.sub("[│╭╮╰╯─]", " ", result.stderr).split())  # typer's box, unwrapped
+        assert f"{address!r} is not a Dask scheduler address" in said
+        assert "Traceback" not in result.stderr and time.monotonic() - started < 30
+        assert not (tmp_path / "r").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -45,6 +59,27 @@ def test_validate_accepts_every_shipped_scenario() -> None:
          "organisation.span"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder, levers: {coaching_reach: 1.5}}\n",
          "policies.0.levers.coaching_reach: Input should be less than or equal to 1 (got 1.5)"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrun: {scheduler: 'host:8786x'}\n",
+         "line 4: run.scheduler: 'host:8786x' is not a Dask scheduler address"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nstep_months: 12\n"
+         "run:\n  years: 0.4\n",
+         "line 6: run.years: 0.4 years is less than one step of 12 month(s)"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nsweep:\n  parameters:\n"
+         "    policy.specialist_stigma: {values: [0.1, 5]}\n",
+         "line 6: sweep.parameters.policy.specialist_stigma: value 5: Input should be less than "
+         "or equal to 1"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nuncertainties:\n"
+         "  workforce.share_wanting_to_lead: {low: 0.1, high: 3}\n",
+         "line 5: uncertainties.workforce.share_wanting_to_lead: value 3.0: Input should be less "
+         "than 1"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nsweep:\n  parameters:\n"
+         "    rules.competence.months: {values: [6, -3]}\n",
+         "sweep.parameters.rules.competence.months: value -3: rules.competence.params.months: "
+         "Input should be greater than or equal to 0"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nuncertainties:\n"
+         "  rules.competence.monthz: {low: 3, high: 12}\n",
+         "uncertainties.rules.competence.monthz: value 3.0: rules.competence.params.monthz: "
+         "unknown field; did you mean months?"),
     ],
 )  # fmt: skip
 def test_validate_reports_bad_files_without_traceback(

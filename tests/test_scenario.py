@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from orgsim.scenario import (
+    RunSettings,
     Scenario,
     ScenarioError,
     dump_scenario,
@@ -126,3 +127,11 @@ def test_json_schema_documents_every_field() -> None:
     assert set(schema["properties"]) == set(Scenario.model_fields)
     org = schema["$defs"]["Organisation"]["properties"]["size"]
     assert org["description"] and org["unit"] == "people" and org["default"] == 1000
+
+
+@pytest.mark.parametrize(
+    "address", ["tcp://10.0.0.5:8786", "10.0.0.5:8786", "tls://sched.example.org:8786",
+                "tcp://[::1]:8786", "ws://host-1:80"],
+)  # fmt: skip
+def test_dask_scheduler_addresses_dask_reads_are_accepted(address: str) -> None:
+    assert RunSettings(scheduler=address).scheduler == address
