@@ -50,6 +50,7 @@ USER_ERRORS = (
     ("orgsim.results", "ResultsError"),
     ("orgsim.rules.resolve", "RuleReferenceError"),
     ("orgsim.experiment", "RunError"),
+    ("orgsim.money", "MoneyError"),
 )
 STATE: dict = {"debug": False, "folder": None}
 

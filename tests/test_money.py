@@ -191,13 +191,16 @@ def test_defaults_derive_from_the_model() -> None:
     assert _yearly(yearly, "B", 0, "development_cost") == pytest.approx([0, 0.5 * 30_000 / 12])
 
 
-def test_salary_lists_override_and_must_cover_every_grade() -> None:
+def test_salary_lists_override_and_must_give_one_entry_per_grade() -> None:
     money = Money(salary_by_grade=[20_000, 50_000], vacancy_fill_cost_by_grade=[1, 7])
     pay = PolicyPay(1.25, 1.0, 0.0, 2)
     assert grade_salary(money, pay, np.array([2])) == pytest.approx([50_000])
     assert fill_cost(money, pay, np.array([2])) == pytest.approx([7])
-    with pytest.raises(MoneyError, match=r"salary_by_grade: 2 salaries given.*grade 3"):
-        grade_salary(money, pay, np.array([3]))
+    three = PolicyPay(1.25, 1.0, 0.0, 3)
+    with pytest.raises(MoneyError, match=r"salary_by_grade: 2 salaries given.*has 3 grades"):
+        grade_salary(money, three, np.array([2]))
+    with pytest.raises(MoneyError, match=r"fill_cost_by_grade: 2 costs given.*has 4 grades"):
+        fill_cost(money, PolicyPay(1.25, 1.0, 0.0, 4), np.array([1]))
 
 
 def test_payback_is_the_first_year_most_replications_are_ahead() -> None:
@@ -384,6 +387,21 @@ def test_value_reports_a_bad_money_file_clearly(ran: Path, tmp_path: Path) -> No
     assert "money.discount_rat: unknown field; did you mean discount_rate?" in result.output
     result = runner.invoke(app, ["value", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "no such results folder" in result.output
+
+
+def test_a_salary_list_of_the_wrong_length_blames_the_money_file(ran: Path, tmp_path) -> None:
+    """One salary too many shifts every grade's pay; one too few is not a corrupt folder."""
+    before = _digest(ran / "money_summary.parquet")
+    for salaries in ([30000 + 5000 * g for g in range(7)], [30000 + 5000 * g for g in range(5)]):
+        bad = tmp_path / "salaries.yaml"
+        bad.write_text(f"money:\n  salary_by_grade: {salaries}\n")
+        result = runner.invoke(app, ["value", str(ran), "--money", str(bad)])
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.split())
+        assert f"money.salary_by_grade: {len(salaries)} salaries given, but the organisation " \
+            "has 6 grades" in said  # fmt: skip
+        assert "corrupt" not in said
+    assert _digest(ran / "money_summary.parquet") == before
 
 
 def test_resume_accepts_a_scenario_whose_money_changed(ran: Path, tmp_path: Path) -> None:
