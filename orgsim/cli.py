@@ -591,7 +591,7 @@ def value(
 def print_business_case(valuation) -> None:
     """Per policy: each money measure's mean [95% CI] and paired difference from the
     baseline, in the currency with thousands separators; then the payback years."""
-    from orgsim.money import format_money, money_measures
+    from orgsim.money import format_money, money_measures, payback_text
 
     currency = valuation.money.currency
     meta = money_measures(currency)
@@ -621,8 +621,7 @@ def print_business_case(valuation) -> None:
     grid.add_row(
         "Payback year\n[dim]first year the cumulative net value is above 0 in most "
         "replications[/]",
-        *[("-" if p == baseline else f"year {payback[p]}" if payback[p] else "not within the "
-           "horizon") for p in policies],
+        *[("-" if p == baseline else payback_text(payback[p])) for p in policies],
     )  # fmt: skip
     out.print(grid)
 

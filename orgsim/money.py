@@ -509,12 +509,19 @@ def value_tables(
     return yearly, ordered(summary, [*keys, "measure"])
 
 
-def payback_year(yearly: pd.DataFrame, policy: str) -> int | None:
+#: The payback year of a net value that could not be estimated (e.g. no events kept to cost).
+UNKNOWN = "unknown"
+
+
+def payback_year(yearly: pd.DataFrame, policy: str) -> int | str | None:
     """First year in which the policy's cumulative net value against the baseline is above
-    zero in most (more than half) of the replications; None if it never is."""
+    zero in most (more than half) of the replications; None if it never is, UNKNOWN if the
+    net values could not be estimated."""
     net = yearly[(yearly["policy"] == policy) & (yearly["measure"] == "net_value")]
     if net.empty:
         return None
+    if net["value"].isna().all():
+        return UNKNOWN
     # a run is named by replication and point (the swept values follow from the point): a
     # pivot over every swept column would span their Cartesian product
     pair = [c for c in ("replication", "point") if c in net.columns]
@@ -523,6 +530,13 @@ def payback_year(yearly: pd.DataFrame, policy: str) -> int | None:
     above = (cumulative > 0).sum(axis=1) > wide.shape[1] / 2
     years = above.index[above.to_numpy()]
     return int(years[0]) if len(years) else None
+
+
+def payback_text(year: int | str | None) -> str:
+    """A payback year in words: 'year 3', 'not within the horizon' or 'unknown'."""
+    if year is None:
+        return "not within the horizon"
+    return year if year == UNKNOWN else f"year {year}"
 
 
 # --- results folders ---------------------------------------------------------------------------
@@ -540,7 +554,7 @@ class Valuation:
         """Per policy and money measure: mean with 95% CI and the paired difference."""
         return compare(self.summary, self.baseline, self.policies)
 
-    def payback(self) -> dict[str, int | None]:
+    def payback(self) -> dict[str, int | str | None]:
         """Payback year of each policy other than the baseline."""
         return {p: payback_year(self.yearly, p) for p in self.policies if p != self.baseline}
 

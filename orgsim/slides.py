@@ -32,7 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from orgsim import __version__, figures
-from orgsim.money import COSTS, Valuation, format_money, read_valuation
+from orgsim.money import COSTS, Valuation, format_money, payback_text, read_valuation
 from orgsim.overview import diff_text, fmt
 from orgsim.overview import verdict as tone
 from orgsim.parameters import Money
@@ -199,8 +199,7 @@ def business_case_slides(valuation: Valuation) -> list[Slide]:
                 format_money(v, currency, sign=True) for v in (r.diff_ci_low, r.diff_ci_high)
             )
             sub += f" Net value 95% interval [{low}, {high}]."
-        year = payback.get(policy)
-        sub += f" Payback: year {year}." if year else " No payback within the horizon."
+        sub += f" Payback: {payback_text(payback.get(policy))}."
         out.append(
             Slide(
                 f"Business case: {policy} against {valuation.baseline}",
@@ -215,19 +214,18 @@ def waterfall_figure(
     comparison: pd.DataFrame, policy: str, baseline: str, currency: str = "GBP"
 ) -> go.Figure:
     """Output value gain, minus each cost's increase, to the net value against the baseline
-    (mean paired differences per year; a cost that falls adds to the net value)."""
+    (mean paired differences per year; a cost that falls adds to the net value). A step that
+    could not be estimated (no events kept to cost) is drawn flat and labelled n/a, not +0."""
     rows = comparison[comparison["policy"] == policy].set_index("measure")["diff"]
     values = [float(rows.get(s, math.nan)) * (1 if s == "output_value" else -1) for s in STEPS]
-    values = [0.0 if math.isnan(v) else v for v in values]
-    net = float(rows.get("net_value", math.nan))
-    net = sum(values) if math.isnan(net) else net
+    values.append(float(rows.get("net_value", math.nan)))
     labels = [STEP_LABELS[s] for s in STEPS] + ["Net value"]
     fig = go.Figure(
         go.Waterfall(
             x=labels,
-            y=[*values, net],
-            measure=["relative"] * len(values) + ["total"],
-            text=[format_money(v, currency, sign=True) for v in [*values, net]],
+            y=[0.0 if math.isnan(v) else v for v in values],
+            measure=["relative"] * len(STEPS) + ["total"],
+            text=[format_money(v, currency, sign=True) for v in values],
             textposition="outside",
             textfont_size=BODY,
             constraintext="none",

@@ -273,8 +273,12 @@ def _headline(
 ) -> str:
     """The one sentence a board reads first."""
     parts = []
-    if money and money[0].policy != baseline and money[0].clear and money[0].value > 0:
-        parts.append(f"On net value, {money[0].policy} ranks first.")
+    ahead = [s.policy for s in money if s.policy != baseline and s.clear and s.value > 0]
+    if ahead and money[0].policy == ahead[0]:
+        parts.append(f"On net value, {ahead[0]} ranks first.")
+    elif ahead:  # the highest mean is not clear, others are
+        verb = "is" if len(ahead) == 1 else "are"
+        parts.append(f"On net value, {_join(ahead)} {verb} clearly ahead of {baseline}.")
     best = ranking[0] if ranking else None
     others = [s for s in ranking if not s.baseline]
     if best is None or not others:
@@ -332,16 +336,30 @@ def _money_text(
             f"[{money(s.low, bare, True, s.value)}, {money(s.high, bare, True, s.value)}]"
             for s in others
         ]
-        best = others[0]
-        if best.value > 0 and best.clear:
-            tail = f"{best.policy} is clearly ahead of {baseline}."
-        elif best.value > 0:
-            tail = f"the interval of {best.policy}'s includes zero, so the money case is not clear."
-        else:
-            tail = f"no policy clearly adds value over {baseline}."
+        tail = _money_tail(others, baseline)
         title = f"{m.label} ({baseline})" if "baseline" in m.label else f"{m.label} vs {baseline}"
         out.append(f"{title}: {'; '.join(items)}; {tail}")
     return tuple(out)
+
+
+def _money_tail(others: list[MoneyStanding], baseline: str) -> str:
+    """What the net values (or NPVs) against the baseline say: every policy clearly ahead,
+    and why the highest mean is not, where it is not."""
+    best, ahead = others[0], [s.policy for s in others if s.clear and s.value > 0]
+    if all(np.isnan(s.value) for s in others):
+        return "it cannot be estimated from these results (were no events kept?)."
+    if best.policy in ahead:
+        return f"{_join(ahead)} {'is' if len(ahead) == 1 else 'are'} clearly ahead of {baseline}."
+    if np.isnan(best.low) or np.isnan(best.high):
+        why = f"{best.policy}'s has no interval (that needs two or more replications)"
+    else:
+        why = f"the interval of {best.policy}'s includes zero"
+    if ahead:
+        verb = "is" if len(ahead) == 1 else "are"
+        return f"{_join(ahead)} {verb} clearly ahead of {baseline}; {why}."
+    if best.value > 0:
+        return f"{why}, so the money case is not clear."
+    return f"no policy clearly adds value over {baseline}."
 
 
 def _claims(

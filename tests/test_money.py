@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from orgsim.cli import app
 from orgsim.money import (
+    UNKNOWN,
     MoneyError,
     PolicyPay,
     fill_cost,
@@ -21,6 +22,7 @@ from orgsim.money import (
     grade_salary,
     load_money,
     money_measures,
+    payback_text,
     payback_year,
     policy_pay,
     read_valuation,
@@ -212,6 +214,10 @@ def test_payback_is_the_first_year_most_replications_are_ahead() -> None:
     assert payback_year(yearly, "B") == 3  # year 2: only replication 0 ahead; year 3: 0 and 1
     never = yearly.assign(value=-1.0)
     assert payback_year(never, "B") is None
+    unknown = yearly.assign(value=np.nan)  # no events kept: nothing to cost
+    assert payback_year(unknown, "B") == UNKNOWN
+    assert [payback_text(y) for y in (3, None, UNKNOWN)] == [
+        "year 3", "not within the horizon", "unknown"]  # fmt: skip
 
 
 def test_payback_pairs_runs_by_point_not_by_every_swept_value() -> None:

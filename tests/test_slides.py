@@ -159,6 +159,11 @@ def test_the_waterfall_adds_up_to_the_net_value() -> None:
     assert list(bar.y) == [500.0, -200.0, -10.0, 30.0, -20.0, 0.0, 300.0]
     assert sum(bar.y[:-1]) == bar.y[-1] and bar.measure[-1] == "total"
     assert list(bar.text[:2]) == ["+£500", "-£200"]
+    unknown = comparison.assign(  # no events kept: the event costs and the net value unknown
+        diff=comparison["diff"].where(~comparison["measure"].isin(
+            ["replacement_cost", "vacancy_cost", "ramp_up_cost", "net_value"])))  # fmt: skip
+    (bar,) = slides.waterfall_figure(unknown, "genuine", "single-ladder").data
+    assert list(bar.text) == ["+£500", "-£200", "n/a", "n/a", "n/a", "+£0", "n/a"]
 
 
 def test_long_text_is_split_over_slides() -> None:

@@ -164,6 +164,36 @@ def test_unclear_money_says_so() -> None:
     assert unclear in v.money_text[0]
 
 
+def test_a_policy_clearly_ahead_is_named_when_the_highest_mean_is_not() -> None:
+    """genuine's mean is highest but unclear; dual is clearly ahead: both said."""
+    c = comparison(money=True)
+    top = (c["policy"] == "genuine") & c["measure"].isin(["net_value", "npv"])
+    c.loc[top, ["diff", "diff_ci_high"]] *= 4
+    v = build(c, MEASURES, KEYS, BASE, POLICIES, SCALE)
+    assert [s.policy for s in v.money][:2] == ["genuine", "dual"]
+    assert v.headline.startswith("On net value, dual is clearly ahead of single-ladder.")
+    assert v.money_text[0].endswith(
+        "dual is clearly ahead of single-ladder; the interval of genuine's includes zero."
+    )
+
+
+def test_a_net_value_without_an_interval_or_a_value_is_not_called_unclear() -> None:
+    """One replication gives a mean but no interval; no events kept gives neither."""
+    c = comparison(money=True)
+    money_rows = c["measure"].isin(["net_value", "npv"]) & (c["policy"] != BASE)
+    one = c.copy()
+    one.loc[money_rows, ["diff_ci_low", "diff_ci_high"]] = NAN
+    text = build(one, MEASURES, KEYS, BASE, POLICIES, SCALE).money_text[0]
+    assert text.endswith("dual's has no interval (that needs two or more replications), so the "
+                         "money case is not clear.")  # fmt: skip
+    none = c.copy()
+    none.loc[money_rows, ["mean", "diff", "diff_ci_low", "diff_ci_high"]] = NAN
+    v = build(none, MEASURES, KEYS, BASE, POLICIES, SCALE)
+    assert v.money_text[0].endswith("it cannot be estimated from these results (were no events "
+                                    "kept?).")  # fmt: skip
+    assert "includes zero" not in " ".join(v.money_text)
+
+
 def test_money_formatting() -> None:
     assert money(1234567.8, "GBP a year", True) == "+£1,234,568 a year"
     assert money(-1234.0, "CHF") == "-1,234 CHF"
