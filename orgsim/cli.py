@@ -108,8 +108,10 @@ def friendly_errors(command: Callable) -> Callable:
             err.print(f"[bold red]error:[/]{escape(where)}: {escape(str(reason))}", highlight=False,
                       soft_wrap=True)  # fmt: skip
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print(interrupted_message(STATE["folder"]))
+        except KeyboardInterrupt as exc:
+            discarded = loaded_error("orgsim.experiment", "Discarded")
+            said = str(exc) if discarded and isinstance(exc, discarded) else None
+            err.print(said or interrupted_message(STATE["folder"]))
             raise typer.Exit(130) from None
         finally:
             STATE["folder"] = None

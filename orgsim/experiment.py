@@ -488,6 +488,27 @@ class Terminated(KeyboardInterrupt):
     interrupted)."""
 
 
+class Discarded(KeyboardInterrupt):
+    """A --force run interrupted: its new runs are gone (results are replaced only once the
+    new ones are complete), the previous results untouched. The message says so."""
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete what a killed writer of ``folder`` left behind: an unfinished --force run's
+    '.name.new-*' and an undeleted '.name.old-*' beside it, temporary '.*.tmp' tables and run
+    parts inside it. Called holding the folder's lock, so none of them is in use."""
+    import glob
+
+    name = glob.escape(folder.name)
+    for stale in [*folder.parent.glob(f".{name}.new-*"), *folder.parent.glob(f".{name}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in folder.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    for stale in (folder / "parts").glob(".*"):  # a part being written (write_run_parts)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 @contextmanager
 def sigterm_interrupts() -> Iterator[None]:
     """While running, turn SIGTERM into Terminated (a KeyboardInterrupt) in the main thread."""
@@ -521,7 +542,7 @@ def run_experiment(
     With ``force``, existing results are replaced only once the new ones are complete.
     ``start``: how local workers start (StartMethod); it never changes a result.
     """
-    folder = Path(folder)
+    folder = Path(folder).absolute()  # '.' has no name to put a new folder beside
     extensions = check_extensions(scenario)  # bad references fail before any run starts
     if scenario.run.parameters_from:  # and a bad posterior file
         from orgsim.fit.posterior import check_parameters_from
@@ -531,6 +552,7 @@ def run_experiment(
     check_out(folder, force)
     folder.mkdir(parents=True, exist_ok=True)
     with lock_folder(folder), sigterm_interrupts():
+        remove_leftovers(folder)
         manifest = prepare_folder(folder, scenario_json, resume, force)
         if manifest is not None:
             return fill_folder(folder, manifest, scenario, extensions, workers, progress,
@@ -546,6 +568,11 @@ def run_experiment(
                 swap_in(new, folder)
         except (RunError, ResultsError) as err:
             raise type(err)(f"{err} (the previous results in {folder} are unchanged)") from None
+        except KeyboardInterrupt:
+            raise Discarded(
+                f"interrupted: the new runs are discarded (--force replaces results only once "
+                f"the new ones are complete); the previous results in {folder} are unchanged"
+            ) from None
         finally:
             shutil.rmtree(new, ignore_errors=True)  # gone already if swapped in
         return load(folder)

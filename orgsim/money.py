@@ -559,17 +559,27 @@ class Valuation:
         return {p: payback_year(self.yearly, p) for p in self.policies if p != self.baseline}
 
 
+def _columns(results: Results, name: str) -> list[str]:
+    """The column names of a stored table; ResultsError naming the file if it is missing or
+    corrupt."""
+    path = results.folder / f"{name}.parquet"
+    if not path.is_file():
+        raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
+    try:
+        return pq.read_schema(path).names
+    except (OSError, pa.ArrowException) as err:
+        raise ResultsError(f"{path}: corrupt Parquet file ({err})") from None
+
+
 def _read(
     results: Results, name: str, columns: list[str], events: list[str] | None = None
 ) -> pd.DataFrame:
     """Only the named columns (those the table has) of a stored table, and only the rows of
     the named ``events`` kinds if given; the policy column dictionary-encoded (the events
     table can hold millions of rows)."""
+    present = _columns(results, name)
     path = results.folder / f"{name}.parquet"
-    if not path.is_file():
-        raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
     try:
-        present = pq.read_schema(path).names
         keep = [c for c in present if c in columns]
         rows = [("event", "in", events)] if events is not None and "event" in present else None
         table = pq.read_table(path, columns=keep, read_dictionary=["policy"], filters=rows)
@@ -599,8 +609,7 @@ def money_inputs(results: Results) -> MoneyInputs:
     only (policy, replication, point): a sweep point's values, repeated on every row, would
     take most of the memory; they are joined to the small money tables instead."""
     manifest = results.manifest
-    names = pq.read_schema(results.folder / "structure.parquet").names
-    keys = _keys(pd.DataFrame(columns=names))
+    keys = _keys(pd.DataFrame(columns=_columns(results, "structure")))
     run = [k for k in keys if k in ("policy", "replication", "point")]
     points = None
     if len(run) < len(keys):

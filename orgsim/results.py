@@ -129,9 +129,11 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: corrupt manifest ({err})") from None
-    for key in ("scenario", "runs", "status"):
-        if key not in manifest:
-            raise ResultsError(f"{path}: corrupt manifest (no {key!r} entry)")
+    if not isinstance(manifest, dict):
+        raise ResultsError(f"{path}: corrupt manifest (not a mapping)")
+    for key, kind in (("scenario", dict), ("runs", dict), ("status", str)):
+        if not isinstance(manifest.get(key), kind):
+            raise ResultsError(f"{path}: corrupt manifest (no {key!r} {kind.__name__} entry)")
     for key in ("policies", "baseline"):
         if key not in manifest["scenario"]:
             raise ResultsError(f"{path}: corrupt manifest (no scenario.{key} entry)")

@@ -12,6 +12,7 @@ import pytest
 from scenario_fixtures import write_tiny
 
 from orgsim.experiment import (
+    Discarded,
     LocalExecutor,
     replication_seed,
     run_experiment,
@@ -195,6 +196,53 @@ def test_runs_go_replication_by_replication_so_an_interruption_keeps_whole_pairs
         run_experiment(scenario, tmp_path / "out", workers=1, progress=stop_after_four)
     done = sorted((specs[r].replication, specs[r].policy) for r in finished_runs(tmp_path / "out"))
     assert done == [(r, p) for r in (0, 1) for p in sorted(scenario.policy_names)]
+
+
+def test_an_interrupted_force_run_says_its_new_runs_are_discarded(tmp_path: Path) -> None:
+    """--force replaces results only once the new ones are complete: stopped, the new runs go,
+    the old results stay as they were, and nothing of the new run is left beside them."""
+    scenario = load_scenario(write_tiny(tmp_path))
+    out = tmp_path / "out"
+    run_experiment(scenario, out, workers=1)
+    before = tables(out)
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    other = scenario.model_copy(update={"run": scenario.run.model_copy(update={"seed": 5})})
+    with pytest.raises(Discarded, match=f"the previous results in {out} are unchanged"):
+        run_experiment(other, out, workers=1, force=True, progress=stop_after_two)
+    for name, table in tables(out).items():
+        pd.testing.assert_frame_equal(before[name], table, obj=name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
+
+
+def test_a_killed_writers_leftovers_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    """A --force run's unfinished folder, a table being consolidated and a part being
+    written, left by a writer killed with SIGKILL."""
+    scenario = load_scenario(write_tiny(tmp_path))
+    out = tmp_path / "out"
+    run_experiment(scenario, out, workers=1)
+    left = [tmp_path / ".out.new-abc123", out / ".timeseries.parquet.x1y2.tmp",
+            out / "parts" / ".run-0.xyz"]  # fmt: skip
+    left[0].mkdir()
+    left[1].write_bytes(b"half a table")
+    left[2].mkdir(parents=True)
+    run_experiment(scenario, out, workers=1, resume=True)
+    assert not any(p.exists() for p in left)
+
+
+def test_the_current_folder_can_be_replaced(tmp_path: Path, monkeypatch) -> None:
+    """--out . --force: the new results are built beside the folder, not inside it."""
+    scenario = load_scenario(write_tiny(tmp_path, replications=1))
+    out = tmp_path / "here"
+    run_experiment(scenario, out, workers=1)
+    monkeypatch.chdir(out)
+    other = scenario.model_copy(update={"run": scenario.run.model_copy(update={"seed": 5})})
+    run_experiment(other, ".", workers=1, force=True)
+    assert json.loads((out / "manifest.json").read_text())["scenario"]["run"]["seed"] == 5
+    assert not [p for p in out.iterdir() if p.name.startswith(".here")]
 
 
 def test_resume_refuses_a_different_scenario(tmp_path: Path) -> None:

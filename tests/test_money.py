@@ -410,6 +410,21 @@ def test_a_salary_list_of_the_wrong_length_blames_the_money_file(ran: Path, tmp_
     assert _digest(ran / "money_summary.parquet") == before
 
 
+def test_a_corrupt_or_missing_structure_table_is_named(ran: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(ran, folder)
+    table = folder / "structure.parquet"
+    table.write_bytes(table.read_bytes()[:1000])
+    result = runner.invoke(app, ["value", str(folder), "--dry-run"])
+    assert result.exit_code == 2
+    assert f"{table}: corrupt Parquet file" in " ".join(result.output.split())
+    table.unlink()
+    result = runner.invoke(app, ["value", str(folder), "--dry-run"])
+    assert result.exit_code == 2 and f"{table}: missing" in " ".join(result.output.split())
+
+
 def test_resume_accepts_a_scenario_whose_money_changed(ran: Path, tmp_path: Path) -> None:
     """Money never changes a run: --resume on the same folder with other money assumptions
     completes (here: nothing to do) instead of calling it a different scenario."""

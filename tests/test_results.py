@@ -82,8 +82,13 @@ def test_corrupt_manifest(tmp_path: Path) -> None:
     with pytest.raises(ResultsError, match="corrupt manifest"):
         read_manifest(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"status": "complete"}))
-    with pytest.raises(ResultsError, match="no 'scenario' entry"):
+    with pytest.raises(ResultsError, match="no 'scenario' dict entry"):
         read_manifest(tmp_path)
+    for wrong in ([], {"scenario": 3, "runs": {}, "status": "complete"},
+                  {"scenario": {}, "runs": [], "status": "complete"}):  # fmt: skip
+        (tmp_path / "manifest.json").write_text(json.dumps(wrong))
+        with pytest.raises(ResultsError, match="corrupt manifest"):
+            read_manifest(tmp_path)
 
 
 def manifest(status: str) -> str:
