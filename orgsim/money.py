@@ -469,27 +469,42 @@ def value_tables(
     summary (keys, measure, value). Without events (``events_kept`` False) the event-based
     costs, and so the net value, are NaN."""
     keys = _keys(structure)
-    wide = _from_structure(money, structure, timeseries, pays, keys, step_months)
-    ev = _from_events(money, events, pays, keys)
-    wide = wide.merge(ev, on=[*keys, "year"], how="left")
-    event_cols = ["replacement_cost", "ramp_up_cost", "development_cost"]
-    wide[event_cols] = wide[event_cols].astype(float).fillna(0.0 if events_kept else np.nan)
-    wide = wide.sort_values([*keys, "year"], kind="stable").reset_index(drop=True)
-    wide["_pnl"] = wide["output_value"] - wide[list(COSTS)].sum(axis=1, skipna=False)
     pair = [k for k in keys if k != "policy"]
-    base = wide.loc[wide["policy"] == baseline, [*pair, "year", "_pnl"]]
-    wide = wide.merge(base.rename(columns={"_pnl": "_base"}), on=[*pair, "year"], how="left")
-    wide["net_value"] = wide["_pnl"] - wide["_base"]
-    # horizon of each run in years (a run stopped early by run.until is shorter)
+
+    def flows(structure: pd.DataFrame, events: pd.DataFrame, timeseries: pd.DataFrame):
+        wide = _from_structure(money, structure, timeseries, pays, keys, step_months)
+        ev = _from_events(money, events, pays, keys)
+        wide = wide.merge(ev, on=[*keys, "year"], how="left")
+        event_cols = ["replacement_cost", "ramp_up_cost", "development_cost"]
+        wide[event_cols] = wide[event_cols].astype(float).fillna(0.0 if events_kept else np.nan)
+        wide["_pnl"] = wide["output_value"] - wide[list(COSTS)].sum(axis=1, skipna=False)
+        base = wide.loc[wide["policy"] == baseline, [*pair, "year", "_pnl"]]
+        wide = wide.merge(base.rename(columns={"_pnl": "_base"}), on=[*pair, "year"], how="left")
+        wide["net_value"] = wide["_pnl"] - wide["_base"]
+        return wide
+
+    wide = flows(structure, events, timeseries)
+    wide = wide.sort_values([*keys, "year"], kind="stable").reset_index(drop=True)
+    # horizon of each run in months (a run stopped early by run.until is shorter); the net
+    # value pairs only the months both runs cover, so it is over the shorter one
     last = structure.groupby(keys, sort=False, observed=True)["month"].max().rename("_months")
-    wide = wide.merge(last.reset_index(), on=keys, how="left")
+    last = last.reset_index()
+    base_last = last.loc[last["policy"] == baseline, [*pair, "_months"]]
+    last = last.merge(base_last.rename(columns={"_months": "_paired"}), on=pair, how="left")
+    last["_paired"] = last[["_months", "_paired"]].min(axis=1)
+    wide = wide.merge(last, on=keys, how="left")
+    uneven = last.loc[last["_paired"] < last["_months"], "policy"].unique()
+    if len(uneven):  # a policy's run outlasts its baseline's, or the other way round
+        net = _net_over_paired_months(flows, last, baseline, pair, structure, events, timeseries)
+        wide = wide.drop(columns="net_value").merge(net, on=[*keys, "year"], how="left")
     yearly = wide.melt(id_vars=[*keys, "year"], value_vars=[*FLOWS, "net_value"],
                        var_name="measure", value_name="value")  # fmt: skip
     discount = (1 + money.discount_rate) ** -wide["year"].astype(float)
     wide["_pv"] = wide["net_value"] * discount
     runs = wide.groupby(keys, sort=False, observed=True)
     horizon = runs["_months"].first() / 12
-    totals = runs[[*FLOWS, "net_value"]].sum(min_count=1).div(horizon, axis=0)
+    totals = runs[list(FLOWS)].sum(min_count=1).div(horizon, axis=0)
+    totals["net_value"] = runs["net_value"].sum(min_count=1) / (runs["_paired"].first() / 12)
     totals["npv"] = runs["_pv"].sum(min_count=1)
     summary = totals.reset_index().melt(id_vars=keys, var_name="measure", value_name="value")
     order = {m: i for i, m in enumerate(MONEY_MEASURE_NAMES)} | {
@@ -507,6 +522,34 @@ def value_tables(
         df["policy"] = df["policy"].astype(str)  # as in the summary table
     yearly = ordered(yearly, ["measure", *keys, "year"])
     return yearly, ordered(summary, [*keys, "measure"])
+
+
+def _net_over_paired_months(
+    flows: Callable, last: pd.DataFrame, baseline: str, pair: list[str], *tables: pd.DataFrame
+) -> pd.DataFrame:
+    """Each run's yearly net value against its baseline run over the months both cover:
+    ``flows`` of the tables (structure, events, timeseries) cut, pair by pair, at the shorter
+    run's last month; one policy at a time, as each pairs with the baseline at its own cut."""
+    keys = ["policy", *pair]
+    out = []
+    for policy in last["policy"].unique():
+        if policy == baseline:
+            continue
+        cut = last.loc[last["policy"] == policy, [*pair, "_paired"]]
+        kept = []
+        for table in tables:
+            if table.empty:  # no events kept
+                kept.append(table)
+                continue
+            t = table[table["policy"].isin([policy, baseline])].merge(cut, on=pair, how="inner")
+            kept.append(t[t["month"] <= t["_paired"]].drop(columns="_paired"))
+        wide = flows(*kept)
+        out.append(wide.loc[wide["policy"] == policy, [*keys, "year", "net_value"]])
+    base = last.loc[last["policy"] == baseline, keys].merge(
+        pd.DataFrame({"year": np.arange(1, int(last["_months"].max() - 1) // 12 + 2)}), how="cross"
+    )
+    out.append(base.assign(net_value=0.0))
+    return pd.concat(out, ignore_index=True)
 
 
 #: The payback year of a net value that could not be estimated (e.g. no events kept to cost).

@@ -92,6 +92,29 @@ def _value(events: pd.DataFrame = EVENTS, money: Money = MONEY, **kw):
     return value_tables(money, _structure(), events, _timeseries(), PAYS, "A", **kw)
 
 
+def test_the_net_value_pairs_only_the_months_both_runs_cover() -> None:
+    """run.until stops runs at different months: baseline A's replication 1 stops at month
+    18 while B's runs on to 24. B's net value is then the same as if B had stopped at 18 too
+    (its later months, and its retirement at month 20, have no baseline to be paired with),
+    and a year is over the months paired; its own flows still cover its whole run."""
+
+    def stopped(table: pd.DataFrame, policies: tuple[str, ...]) -> pd.DataFrame:
+        late = table["policy"].isin(policies) & (table["replication"] == 1)
+        return table[~(late & (table["month"] > 18))]
+
+    def value(policies: tuple[str, ...]):
+        tables = [stopped(t, policies) for t in (_structure(), EVENTS, _timeseries())]
+        return value_tables(MONEY, *tables, PAYS, "A")
+
+    (uneven, uneven_summary), (even, even_summary) = value(("A",)), value(("A", "B"))
+    assert _yearly(uneven, "B", 1, "net_value") == pytest.approx(_yearly(even, "B", 1, "net_value"))
+    net = uneven_summary.query("policy == 'B' and replication == 1 and measure == 'net_value'")
+    same = even_summary.query("policy == 'B' and replication == 1 and measure == 'net_value'")
+    assert net["value"].to_numpy() == pytest.approx(same["value"].to_numpy())
+    assert _yearly(uneven, "B", 1, "replacement_cost") == pytest.approx([0, 200])  # month 20
+    assert _yearly(uneven, "B", 0, "net_value") == pytest.approx(EXPECTED[("B", 0)]["net_value"])
+
+
 def _yearly(yearly: pd.DataFrame, policy: str, rep: int, measure: str) -> list[float]:
     sel = yearly[(yearly.policy == policy) & (yearly.replication == rep)]
     return sel[sel.measure == measure].sort_values("year")["value"].tolist()
