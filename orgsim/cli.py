@@ -170,7 +170,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     Runs no code a scenario names: rule, measure and stop references are checked on disk
     (the file exists and defines the name; the module can be found), and the files and
     modules a run would import are listed. Prints an estimate of the run's cost."""
-    from orgsim.extensions import check_points, resolve_extensions, scenario_imports
+    from orgsim.extensions import check_plan, check_points, scenario_imports
+    from orgsim.fit.errors import FitInputError
+    from orgsim.fit.posterior import check_parameters_from
     from orgsim.rules.resolve import RuleReferenceError
     from orgsim.scenario import ScenarioError, estimate_run, load_scenario
 
@@ -179,10 +181,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
         try:
             scenario = load_scenario(path)
             imports = scenario_imports(scenario)
-            if not imports:  # only orgsim's own rules: check their parameters too
-                for spec in scenario.policies:
-                    resolve_extensions(scenario, spec.name)
+            if not imports:  # only orgsim's own rules: check their parameters and phases too
+                check_plan(scenario)
                 check_points(scenario)
+            try:
+                check_parameters_from(scenario)
+            except FitInputError as exc:  # it names the posterior file, not the scenario
+                raise ScenarioError(f"{path}: {exc}") from None
         except (ScenarioError, RuleReferenceError) as exc:
             failed += 1
             text = str(exc) if isinstance(exc, ScenarioError) else f"{path}: {exc}"

@@ -6,6 +6,7 @@ never by the dashboard, which only reads results.
 
 from __future__ import annotations
 
+import difflib
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,6 +168,19 @@ def build_model(scenario: Scenario, policy: str | None = None, rng: int | None =
                     policy_overrides=spec.overrides(), **ext.model_kwargs())  # fmt: skip
 
 
+def check_plan(scenario: Scenario) -> None:
+    """Every policy's phases put together as a model would (slots, where added phases go, the
+    phase record_after names), without making a model: for ``orgsim validate``."""
+    for spec in scenario.policies:
+        ext = resolve_extensions(scenario, spec.name)
+        _, phases = build_rules(scenario.model_params(spec.name), ext.rules, ext.phases)
+        names = [name for name, _ in phases]
+        if ext.record_after is not None and ext.record_after not in names:
+            hint = difflib.get_close_matches(ext.record_after, names, n=1)
+            also = f"; did you mean {hint[0]}?" if hint else f"; phases: {', '.join(names)}"
+            raise RuleReferenceError(f"record_after: no phase {ext.record_after!r}{also}")
+
+
 def check_points(scenario: Scenario) -> None:
     """Resolve every policy's rules at the first sweep point, at each swept value and at each
     uncertainty's ends (one parameter at a time): a rule parameter out of range at a later
@@ -255,5 +269,5 @@ def scenario_imports(scenario: Scenario) -> list[str]:
     return [f"{target} ({', '.join(names)})" for target, names in fields.items()]
 
 
-__all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions", "check_points",
-           "resolve_extensions", "scenario_imports"]  # fmt: skip
+__all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions", "check_plan",
+           "check_points", "resolve_extensions", "scenario_imports"]  # fmt: skip

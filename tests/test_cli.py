@@ -80,6 +80,13 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
          "  rules.competence.monthz: {low: 3, high: 12}\n",
          "uncertainties.rules.competence.monthz: value 3.0: rules.competence.params.monthz: "
          "unknown field; did you mean months?"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nphases:\n"
+         "  - {use: leaving, before: leavng}\n", "phases[0].before: unknown phase 'leavng'"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrecord_after: leavng\n",
+         "record_after: no phase 'leavng'; did you mean leaving?"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "run: {parameters_from: nothere.parquet}\n",
+         "run.parameters_from: {folder}/nothere.parquet: no such posterior file"),
     ],
 )  # fmt: skip
 def test_validate_reports_bad_files_without_traceback(
@@ -89,7 +96,7 @@ def test_validate_reports_bad_files_without_traceback(
     bad.write_text(text)
     result = orgsim("validate", str(bad))
     assert result.returncode == 2
-    assert expected in result.stderr and str(bad) in result.stderr
+    assert expected.format(folder=tmp_path) in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.stderr
 
 
