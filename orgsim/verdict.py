@@ -208,6 +208,8 @@ def rank(
             continue
         found: dict[str, list[str]] = {"better": [], "worse": [], "unclear": []}
         for r in _in_order(rows[rows["policy"] == policy], keys):
+            if np.isnan(r.diff):  # undefined (e.g. no manager to measure): not a finding
+                continue
             v = verdict(r.diff_ci_low, r.diff_ci_high, measures[r.measure].better)
             if v in found:
                 found[v].append(r.measure)
@@ -251,7 +253,8 @@ def build(
         measures.setdefault(name, _money_measure(name))
     ranking = rank(comparison, measures, keys, baseline, policies)
     money_ranks = rank_money(comparison, NET_VALUE, baseline)
-    present = set(comparison["measure"])
+    others = comparison[(comparison["policy"] != baseline) & comparison["diff"].notna()]
+    present = set(others["measure"])  # a measure undefined for every policy is not scored
     scored = [k for k in keys if k in present and measures[k].better in ("higher", "lower")]
     claims = tuple(
         _claims(comparison, s, measures, baseline, scale) for s in ranking if not s.baseline

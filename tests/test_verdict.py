@@ -194,6 +194,18 @@ def test_a_net_value_without_an_interval_or_a_value_is_not_called_unclear() -> N
     assert "includes zero" not in " ".join(v.money_text)
 
 
+def test_a_measure_undefined_for_every_policy_is_not_counted() -> None:
+    """All NaN (e.g. no middle managers to measure): neither 'no clear difference' nor part
+    of the count in the headline."""
+    c = comparison()
+    gone = c["measure"] == "team_output"
+    c.loc[gone, ["mean", "diff", "diff_ci_low", "diff_ci_high"]] = NAN
+    v = build(c, MEASURES, KEYS, BASE, POLICIES, SCALE)
+    assert "on 3 of 3" in v.headline
+    dual = next(s for s in v.ranking if s.policy == "dual")
+    assert "team_output" not in dual.better + dual.worse + dual.unclear
+
+
 def test_money_formatting() -> None:
     assert money(1234567.8, "GBP a year", True) == "+£1,234,568 a year"
     assert money(-1234.0, "CHF") == "-1,234 CHF"
