@@ -10,13 +10,16 @@ import difflib
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from orgsim.measures import Measure, select_measures
+from orgsim.parameters import ModelParams
 from orgsim.rules import ExtraPhase, build_rules
 from orgsim.rules.base import Rule
+from orgsim.rules.organisation import SpanShape
 from orgsim.rules.resolve import (
     RuleReferenceError,
     check_reference,
@@ -173,7 +176,9 @@ def check_plan(scenario: Scenario) -> None:
     phase record_after names), without making a model: for ``orgsim validate``."""
     for spec in scenario.policies:
         ext = resolve_extensions(scenario, spec.name)
-        _, phases = build_rules(scenario.model_params(spec.name), ext.rules, ext.phases)
+        params = scenario.model_params(spec.name)
+        components, phases = build_rules(params, ext.rules, ext.phases)
+        _check_chart(components["organisation"], params, f"policies[{spec.name}]")
         names = [name for name, _ in phases]
         if ext.record_after is not None and ext.record_after not in names:
             hint = difflib.get_close_matches(ext.record_after, names, n=1)
@@ -195,9 +200,24 @@ def check_points(scenario: Scenario) -> None:
         at_point = apply_point(scenario, point)
         for spec in scenario.policies:
             try:
-                resolve_extensions(at_point, spec.name)
+                ext = resolve_extensions(at_point, spec.name)
+                params = at_point.model_params(spec.name)
+                components, _ = build_rules(params, ext.rules, ext.phases)
+                _check_chart(components["organisation"], params, f"policies[{spec.name}]")
             except RuleReferenceError as err:
                 raise RuleReferenceError(f"{where}: {err}") from None
+
+
+def _check_chart(rule: object, params: ModelParams, where: str) -> None:
+    """Build orgsim's own chart of positions (numpy only, no model), so a size too small for
+    its grades fails validation rather than the run's set-up. Another rule is not run."""
+    if type(rule) is not SpanShape:
+        return
+    try:
+        rule.build(SimpleNamespace(params=params))  # type: ignore[arg-type]
+    except ValueError as err:
+        message = f"{where}: the chart of positions cannot be built: {err}"
+        raise RuleReferenceError(message) from None
 
 
 def check_extensions(scenario: Scenario) -> dict[str, Extensions]:

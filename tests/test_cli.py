@@ -85,6 +85,13 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrecord_after: leavng\n",
          "record_after: no phase 'leavng'; did you mean leaving?"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "organisation: {size: 10, grades: 12}\n",
+         "policies[a]: the chart of positions cannot be built: organisation.size (10) leaves 1 "
+         "IC positions for 3 IC grades"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\norganisation: {grades: 12}\n"
+         "sweep:\n  parameters:\n    organisation.size: {values: [100, 10]}\n",
+         "sweep.parameters.organisation.size: value 10: policies[a]: the chart of positions"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "run: {parameters_from: nothere.parquet}\n",
          "run.parameters_from: {folder}/nothere.parquet: no such posterior file"),
     ],
