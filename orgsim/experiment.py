@@ -53,6 +53,7 @@ from orgsim.results import (
     read_manifest,
     run_id,
     summary_names,
+    sync_to_disk,
     verify_tables,
     write_manifest,
     write_run_parts,
@@ -588,6 +589,7 @@ def swap_in(new: Path, folder: Path) -> None:
     except BaseException:
         os.rename(aside, folder)
         raise
+    sync_to_disk(folder.parent)  # the renames reach the disk before the old results go
     shutil.rmtree(aside, ignore_errors=True)
 
 

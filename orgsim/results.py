@@ -72,11 +72,24 @@ def run_id(policy_index: int, replication: int, point: int = 0) -> str:
 
 
 def _publish(tmp: str | Path, path: Path) -> None:
-    """Give a finished temporary file the usual permissions and rename it onto ``path``."""
+    """Give a finished temporary file the usual permissions and rename it onto ``path``,
+    flushed to disk first and the rename after, so a power cut leaves the old file or the
+    new one, never an empty one that replaced it."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; match the files beside it
+    sync_to_disk(tmp)
     os.replace(tmp, path)
+    sync_to_disk(path.parent)
+
+
+def sync_to_disk(path: str | Path) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager

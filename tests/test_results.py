@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from orgsim.results import (
     read_manifest,
     timeseries_bands,
     write_run_parts,
+    write_table,
 )
 
 
@@ -142,3 +144,28 @@ def test_a_part_whose_column_type_differs_is_cast_to_the_table_schema(tmp_path: 
         got = pd.read_parquet(tmp_path / f"{name}.parquet")
         assert got["x"].dtype == np.float64
         assert got["x"].tolist() == [float(j + i) for i in range(40) for j in range(3)]
+
+
+def test_a_table_reaches_the_disk_before_it_replaces_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done: list[str] = []
+    fsync, replace = os.fsync, os.replace
+
+    def record_fsync(fd: int) -> None:
+        done.append("fsync " + Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        fsync(fd)
+
+    def record_replace(src: str | Path, dst: str | Path) -> None:
+        done.append("replace")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", record_fsync)
+    monkeypatch.setattr(os, "replace", record_replace)
+    path = tmp_path / "t.parquet"
+    write_table(pd.DataFrame({"x": [1, 2]}), path)
+    assert done[0].startswith("fsync .t.parquet.") and done[1:] == [
+        "replace",
+        f"fsync {tmp_path.name}",
+    ]
+    assert pd.read_parquet(path)["x"].tolist() == [1, 2]
