@@ -86,6 +86,7 @@ class EventLog:
         self.keep = keep
         self._batches: list[tuple[str, dict[str, np.ndarray]]] = []
         self._mark = 0
+        self._month, self._of_month = -1, []  # this month's batches, whatever the recording
         self._counts: list[np.ndarray] = []  # summary: one (cells, SUMMARY_KEYS + count) each
         self._waiting: list[tuple[str, dict[str, np.ndarray]]] = []  # summary: not yet counted
         self._waiting_n = 0
@@ -100,12 +101,23 @@ class EventLog:
         if len(person_id):
             batch = {"month": np.full(len(person_id), month, dtype=np.int32)}
             batch["person_id"] = np.asarray(person_id, dtype=np.int64)
-            self._batches.append((kind, batch | columns))
+            if month != self._month:
+                self._month, self._of_month = month, []
+            self._of_month.append((kind, batch | columns))
+            self._batches.append(self._of_month[-1])
 
     def recent(self, *kinds: str, columns: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
         """Events of the given kinds since the measures were last recorded: ``person_id`` and
         the named ``columns`` (default: all), one array each (empty if there were none)."""
         return _concat([b for k, b in self._batches[self._mark :] if k in kinds], columns)
+
+    def of_month(
+        self, month: int, *kinds: str, columns: tuple[str, ...] = ()
+    ) -> dict[str, np.ndarray]:
+        """Events of the given kinds logged in ``month`` (the current step), whether or not
+        the measures were recorded since: as ``recent`` returns them."""
+        batches = self._of_month if month == self._month else []
+        return _concat([b for k, b in batches if k in kinds], columns)
 
     def count(self, *kinds: str) -> int:
         """Number of events of these kinds since the measures were last recorded."""

@@ -320,9 +320,9 @@ class OrgModel(mesa.Model):
 
     def rows_with_event(self, kind: str) -> np.ndarray:
         """Rows of the people still employed who had an event of ``kind`` this step: how a
-        phase reacts to what an earlier phase of the step recorded."""
-        events = self.events.recent(kind, columns=("month",))
-        ids = events["person_id"][events["month"] == self.month]
+        phase reacts to what an earlier phase of the step recorded (also when the measures
+        were recorded between the two)."""
+        ids = self.events.of_month(self.month, kind, columns=("month",))["person_id"]
         return self.people.row_of(ids[self.people.employed(ids)])
 
     # --- internals -------------------------------------------------------------------------
@@ -388,7 +388,10 @@ class OrgModel(mesa.Model):
                 plan.append((label, lambda group=group: self._step_levels(group)))
             elif not (at and i in at):
                 plan.append((f"{name}: {type(rule).__name__}", lambda rule=rule: rule.step(self)))
-            if name == record_after or (at and i == at[-1] and record_after in together):
+            grouped = at and i in at  # an interleaved group records once, after its last phase
+            if (name == record_after and not grouped) or (
+                grouped and i == at[-1] and record_after in together
+            ):
                 plan.append(("record measures", lambda: self.recorder.record(self)))
         if record_after is None:
             plan.append(("record measures", lambda: self.recorder.record(self)))

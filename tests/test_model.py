@@ -20,6 +20,7 @@ from orgsim.measures import MEASURES
 from orgsim.people import PersonLeft
 from orgsim.policies import policy_levers
 from orgsim.rules import DEFAULT_PHASES, ExtraPhase, PersonRule, Phase
+from orgsim.rules.filling import LevelFilling
 
 #: Measures that are undefined (NaN) when their population is empty: no specialists, no
 #: managers below the top grade, no manager appointed in the last two years, fewer than ten
@@ -435,6 +436,39 @@ def test_record_after_moves_the_recording() -> None:
     assert sum("record measures" in line for line in lines) == 1
     with pytest.raises(ValueError, match="record_after"):
         OrgModel({"organisation": {"size": 50}}, record_after="wellbeing")
+
+
+def test_record_after_a_phase_of_an_interleaved_group_records_once_after_the_group() -> None:
+    filling = LevelFilling({"interleave": ["promotion", "hiring"]})
+    for first_or_last in ("promotion", "hiring"):
+        model = OrgModel({"organisation": {"size": 200}}, rng=1, record_after=first_or_last,
+                         rules={"filling": filling}, builtin_measures=["hires"])  # fmt: skip
+        lines = model.plan().splitlines()
+        assert sum("record measures" in line for line in lines) == 1
+        at = next(i for i, line in enumerate(lines) if "record measures" in line)
+        assert "level by level" in lines[at - 1]
+        model.run(1)
+        assert model.timeseries["month"].tolist() == list(range(13))
+
+
+@pytest.mark.parametrize("record_after", [None, "promotion", "hiring"])
+def test_phases_after_the_recording_still_see_this_steps_events(record_after) -> None:
+    """passed_over and declined react to the step's promotion events also when the measures
+    were recorded (and the recent events marked as read) between the two."""
+    model = OrgModel({"organisation": {"size": 300}}, rng=1, record_after=record_after)
+    seen = {"passed_over": 0, "declined": 0}
+    rows_with_event = model.rows_with_event
+
+    def counted(kind: str) -> np.ndarray:
+        rows = rows_with_event(kind)
+        seen[kind] = seen.get(kind, 0) + len(rows)
+        return rows
+
+    model.rows_with_event = counted
+    model.run(3)
+    events = model.events_frame["event"]
+    assert seen["passed_over"] > 0 and seen["declined"] > 0
+    assert seen["passed_over"] == (events == "passed_over").sum()
 
 
 def test_a_phase_can_be_replaced() -> None:

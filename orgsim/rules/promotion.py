@@ -177,7 +177,8 @@ class Draws(Mapping):
 
     def _refresh_performance(self) -> None:
         """A row taken by someone new since the draw (a hire, when phases run level by level)
-        is observed afresh: the new person's expertise, the row's noise."""
+        is observed afresh: the new person's expertise and hidden performance, the row's
+        noise."""
         people = self._model.people
         if people.admissions == self._admissions:  # nobody new since the last look
             return
@@ -186,6 +187,7 @@ class Draws(Mapping):
         stale = np.flatnonzero(uid != self._seen)
         if stale.size:
             expertise = self._model.expertise(stale)
+            self._hidden[stale] = hidden_performance(self._model)[stale]
             self._cache["performance"][stale] = (
                 expertise
                 + self._params.performance_noise * self._noise[stale]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
-from orgsim.rules.promotion import Draws, Promotion
+from orgsim.rules.promotion import Draws, Promotion, hidden_performance
 
 EXACT = {"performance_noise": 0.0, "acceptance_noise": 0.0}
 
@@ -236,6 +236,28 @@ def test_a_row_taken_by_a_hire_within_the_step_is_observed_afresh(tiny, phase) -
     assert after[row] == pytest.approx(expected) and after[row] != pytest.approx(before[row])
     others = np.arange(len(before)) != row
     np.testing.assert_array_equal(after[others], before[others])
+
+
+def test_a_hire_in_a_blocked_leavers_row_does_not_inherit_the_hidden_performance(
+    tiny, phase
+) -> None:
+    """The part of performance a blocking manager hides belongs to the person: a newcomer in
+    the row is observed without the leaver's."""
+    model = tiny(organisation={"size": 400})
+    p = model.people
+    p.blocked[:] = 0.0
+    row = int(np.flatnonzero(p.active & (p.role == 0))[0])
+    p.blocked[row] = 0.8  # the leaver's manager hid part of their work
+    rule = phase(model, "promotion")
+    draws = rule.draws(model)
+    hidden = model.expertise()[row] - draws["performance"][row]
+    noise = hidden - hidden_performance(model)[row]
+    assert hidden_performance(model)[row] > 0
+    position = int(p.position[row])
+    model.remove_people(p.uid[[row]], "voluntary")
+    model.hire(np.array([position]), {"skill": np.array([0.5]), "firm_expertise": np.zeros(1)})
+    assert p.position[row] == position and p.blocked[row] == 0
+    assert draws["performance"][row] == pytest.approx(model.expertise()[row] - noise)
 
 
 def test_who_turns_management_down_takes_the_specialist_post_first(tiny, phase) -> None:
