@@ -125,7 +125,8 @@ class Workforce(Section):
         0.1,
         "Correlation of leadership aptitude with technical skill at hire.",
         "correlation",
-        "Benson, Li & Shue 2019 (sales performance predicts managerial quality weakly)",
+        "modelling assumption, not calibrated: weak, as Benson, Li & Shue 2019 find the best "
+        "sellers make no better managers (-7.5% in each subordinate's sales)",
         ge=-1,
         le=1,
     )
@@ -283,7 +284,9 @@ class Engagement(Section):
     )
     ceiling_weight: float = param(
         0.15,
-        "Penalty x status drive for someone at the top grade of their track.",
+        "Penalty x status drive x (1 - leadership motivation) for someone at the top of a "
+        "ladder that stops short: the IC ceiling with no specialist ladder, or the top of a "
+        "specialist ladder that ends below the top grade.",
         "0..1",
         ASSUMPTION,
         ge=0,
@@ -321,7 +324,7 @@ class Leaving(Section):
         0.009,
         "Monthly voluntary exit probability at reference engagement and median skill.",
         "probability per month",
-        "calibrated: UK voluntary turnover 9-16% (XpertHR)",
+        "calibrated: UK voluntary turnover 8.6-15.5% a year (XpertHR)",
         ge=0,
         le=1,
     )
@@ -390,7 +393,8 @@ class Promotion(Section):
 
     review_interval_months: int = param(
         12,
-        "Months between promotion reviews; manager vacancies are filled as they arise.",
+        "Months between promotion reviews: when coaching runs and when the vacancy kinds in "
+        "rules.filling.at_review are filled (by default every vacancy is filled as it arises).",
         "months",
         "modelling assumption (a yearly review cycle)",
         ge=1,
@@ -500,7 +504,8 @@ class Policy(Section):
     )
     knowledge_transfer: float = param(
         0.0,
-        "Share of practitioners who mentor their team in the year before they retire.",
+        "Share of practitioners who mentor their team before they retire (how long before: "
+        "rules.handover.months_before).",
         "share",
         "policy lever (phase handover; 0: no structured handover)",
         ge=0,
@@ -552,7 +557,10 @@ class Policy(Section):
         le=1,
     )
     step_back_allowed: bool = param(
-        False, "Whether a manager may return to the IC track.", "flag", "policy lever"
+        False,
+        "Whether a manager may step back to an IC or specialist post.",
+        "flag",
+        "policy lever",
     )
     step_back_stigma: float = param(
         0.2, "Status loss of having stepped back.", "0..1", ASSUMPTION, ge=0, le=1
