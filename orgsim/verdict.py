@@ -291,18 +291,27 @@ def _headline(
             f"No policy differs clearly from {baseline} on any of the {n_keys} key people "
             "measures at this number of replications."
         )
-    elif best.baseline:
+    elif best.baseline or best.score <= 0:  # a net score of 0 is no better than the baseline's
         parts.append(
             f"On the key people measures no policy beats {baseline} (the baseline) on balance."
         )
     else:
-        tied = [s.policy for s in others if s.score == best.score]
-        lead = _join(tied) + (" tie at the top" if len(tied) > 1 else " comes out ahead")
-        worse = f", clearly worse on {len(best.worse)}" if best.worse else ""
-        parts.append(
-            f"On the key people measures {lead}: clearly better than {baseline} on "
-            f"{len(best.better)} of {n_keys}{worse}."
-        )
+        tied = [s for s in others if s.score == best.score]
+
+        def counts(s: Standing) -> str:
+            worse = f", clearly worse on {len(s.worse)}" if s.worse else ""
+            return f"clearly better than {baseline} on {len(s.better)} of {n_keys}{worse}"
+
+        if len(tied) == 1:
+            parts.append(
+                f"On the key people measures {best.policy} comes out ahead: {counts(best)}."
+            )
+        else:
+            each = "; ".join(f"{s.policy} {counts(s)}" for s in tied)
+            parts.append(
+                f"On the key people measures {_join([s.policy for s in tied])} tie at the top "
+                f"(score {best.score:+d} each): {each}."
+            )
     return " ".join(parts)
 
 

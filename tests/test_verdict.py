@@ -226,6 +226,29 @@ def test_no_clear_difference_and_baseline_ahead() -> None:
     )
 
 
+def test_a_tie_at_the_top_gives_each_policy_its_own_counts() -> None:
+    c = comparison()
+    unclear = (c["policy"] == "genuine") & c["measure"].isin(["engagement", "voluntary_turnover"])
+    c.loc[unclear, ["diff_ci_low", "diff_ci_high"]] = (-1.0, 1.0)  # genuine: 1 better, score +1
+    v = build(c, MEASURES, KEYS, BASE, POLICIES, SCALE)
+    assert v.headline == (
+        "On the key people measures dual and genuine tie at the top (score +1 each): dual clearly "
+        "better than single-ladder on 2 of 4, clearly worse on 1; genuine clearly better than "
+        "single-ladder on 1 of 4."
+    )
+
+
+def test_a_best_net_score_of_zero_is_not_called_ahead() -> None:
+    c = comparison()
+    dual = c[(c["policy"] == "dual") & (c["measure"] == "reluctant_manager_share")].index
+    c.loc[dual, ["diff_ci_low", "diff_ci_high"]] = (-1.0, 1.0)  # dual: 1 better, 1 worse
+    two = c[c["policy"].isin([BASE, "dual"])]
+    v = build(two, MEASURES, KEYS, BASE, [BASE, "dual"], SCALE)
+    assert v.headline == (
+        "On the key people measures no policy beats single-ladder (the baseline) on balance."
+    )
+
+
 def test_the_robustness_sentence() -> None:
     robustness = pd.DataFrame({
         "measure": ["voluntary_turnover", "engagement", "team_output"],
