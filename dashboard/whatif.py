@@ -168,12 +168,14 @@ def start_values(source: Source, limits: Limits) -> dict[str, Any]:
 class Limits:
     """This server's bounds on one what-if (``orgsim dashboard --max-...``): organisation size,
     replications per policy, years, and employee-months (policies x replications x people x
-    years x 12), the measure of its work."""
+    years x 12), the measure of its work. The default work bound, 5 x 10^7 employee-months, is
+    about a minute on two cores at the measured 0.3-0.5 M employee-months/s per core: a what-if
+    answers while its user waits; bigger studies belong to ``orgsim run``."""
 
     people: int = 100_000
     replications: int = 200
     years: float = 100
-    employee_months: int = 2_000_000_000
+    employee_months: int = 50_000_000
 
     def cap(self, lever: Lever) -> float | None:
         """The lever's upper bound: the parameter's own, lowered to this server's."""

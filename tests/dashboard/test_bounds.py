@@ -86,6 +86,8 @@ def status(response: Any) -> str:
         ({"replications": 100_000}, "--max-replications"),
         ({"years": 200}, "--max-years"),
         ({"size": 100_000, "replications": 200, "years": 100}, "--max-employee-months"),
+        # a minute's work by default: 2 policies x 10 x 30,000 x 10 years x 12 = 7.2e7 is over
+        ({"size": 30_000, "replications": 10, "years": 10}, "--max-employee-months"),
     ],
 )
 def test_a_whatif_beyond_a_bound_is_refused_before_any_process_starts(
