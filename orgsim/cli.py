@@ -732,7 +732,7 @@ def display_frame(table: pd.DataFrame, baseline: str, meta: dict[str, Measure]) 
     and direction; per policy the mean [95% CI] and, off the baseline, the paired difference."""
     import pandas as pd
 
-    from orgsim.overview import diff_text, fmt, interval
+    from orgsim.overview import coverage, diff_text, fmt, interval
     from orgsim.results import swept_parameters
 
     params = [c for c in swept_parameters(table) if c not in COMPARE_COLUMNS]
@@ -748,7 +748,7 @@ def display_frame(table: pd.DataFrame, baseline: str, meta: dict[str, Measure]) 
         for p in policies:
             r = by_policy.loc[p]
             ci = interval(r["ci_low"], r["ci_high"], unit, False, r["mean"])
-            row[f"{p} mean [95% CI]"] = f"{fmt(r['mean'], unit)} {ci}"
+            row[f"{p} mean [95% CI]"] = f"{fmt(r['mean'], unit)} {ci}{coverage(_Row(r))}"
             if p != baseline:
                 row[f"{p} vs {baseline} [95% CI]"] = diff_text(_Row(r), unit)
         rows.append(row)
@@ -796,16 +796,16 @@ def progress_bar() -> Progress:
                     TextColumn("eta"), TimeRemainingColumn(), console=err)  # fmt: skip
 
 
-COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
+COMPARE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "n", "runs")
 
 
 def cell(row: pd.Series, baseline: str, unit: str = "") -> str:
     """'mean [low, high]' and, off the baseline, the paired difference below it: shares as
     percentages and differences as points, other units to three significant figures."""
-    from orgsim.overview import diff_text, fmt, interval
+    from orgsim.overview import coverage, diff_text, fmt, interval
 
     ci = interval(row["ci_low"], row["ci_high"], unit, False, row["mean"])
-    text = f"{fmt(row['mean'], unit)} {ci}"
+    text = f"{fmt(row['mean'], unit)} {ci}{coverage(_Row(row))}"
     if row["policy"] != baseline:
         text += f"\n[dim]diff {diff_text(_Row(row), unit)}[/]"
     return text

@@ -20,7 +20,7 @@ from orgsim.parameters import ModelParams, iter_fields
 
 MAX_PANELS = 6  # a sweep figure facets by the other swept parameters up to this many panels
 COMPARE_COLUMNS = ("point", "policy", "measure", "mean", "ci_low", "ci_high", "diff",
-                   "diff_ci_low", "diff_ci_high")  # fmt: skip
+                   "diff_ci_low", "diff_ci_high", "n", "runs")  # fmt: skip
 SOBOL = {"S1": ("Alone (first order, S1)", PALETTE[0]),
          "ST": ("With interactions (total, ST)", PALETTE[1])}  # fmt: skip
 

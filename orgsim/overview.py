@@ -70,6 +70,14 @@ def interval(low: float, high: float, unit: str, signed: bool, ref: float) -> st
     return f"[{fmt(low, unit, signed, ref, False)}, {fmt(high, unit, signed, ref, False)}]"
 
 
+def coverage(r) -> str:
+    """' (2 of 3 runs)' when the measure is undefined in some replications, else ''."""
+    n, runs = getattr(r, "n", None), getattr(r, "runs", None)
+    if n is None or runs is None or np.isnan(n) or n >= runs:
+        return ""
+    return f" ({int(n)} of {int(runs)} runs)"
+
+
 def diff_text(r, unit: str) -> str:
     """'+1.2 pts [+0.4, +2.0]': a paired difference and its 95% interval."""
     ci = interval(r.diff_ci_low, r.diff_ci_high, unit, True, r.mean)

@@ -505,7 +505,9 @@ def compare(summary: pd.DataFrame, baseline: str, policies: list[str]) -> pd.Dat
     """Per policy and measure: mean with 95% CI, and the paired difference from the baseline.
 
     Differences pair replication r of each policy with replication r of the baseline (common
-    random numbers), so their intervals are tighter than the difference of two means.
+    random numbers), so their intervals are tighter than the difference of two means. ``n`` is
+    the number of replications in which the policy's measure is defined (a correlation needs
+    promotions, a manager measure managers), out of ``runs``.
     """
     wide = summary.pivot_table(
         index=["measure", "replication"], columns="policy", values="value", dropna=False
@@ -514,11 +516,14 @@ def compare(summary: pd.DataFrame, baseline: str, policies: list[str]) -> pd.Dat
     for measure in summary["measure"].unique():
         block = wide.loc[measure]
         for policy in policies:
-            mean, lo, hi = mean_ci(block[policy].to_numpy())
+            values = block[policy].to_numpy(dtype=float)
+            mean, lo, hi = mean_ci(values)
             diff = block[policy] - block[baseline]
             d, dlo, dhi = mean_ci(diff.to_numpy())
+            defined = int(np.count_nonzero(~np.isnan(values)))
             rows.append(dict(policy=policy, measure=measure, mean=mean, ci_low=lo, ci_high=hi,
-                             diff=d, diff_ci_low=dlo, diff_ci_high=dhi))  # fmt: skip
+                             diff=d, diff_ci_low=dlo, diff_ci_high=dhi,
+                             n=defined, runs=len(values)))  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -126,13 +126,14 @@ def test_run_then_summarize_in_every_format(tmp_path: Path) -> None:
     assert "Mean engagement" in result.stdout and "diff" in result.stdout
     js = json.loads(orgsim("summarize", str(out), "--format", "json").stdout)
     assert set(js[0]) == {"policy", "measure", "label", "unit", "better", "mean", "ci_low",
-                          "ci_high", "diff", "diff_ci_low", "diff_ci_high"}  # fmt: skip
+                          "ci_high", "diff", "diff_ci_low", "diff_ci_high", "n",
+                          "runs"}  # fmt: skip
     assert {r["measure"] for r in js} >= {"engagement", "reluctant_manager_share", "team_output"}
     base = [r for r in js if r["policy"] == "single-ladder"]
     assert all(r["diff"] == 0 or (r["diff"] is None and r["mean"] is None) for r in base)
     csv = orgsim("summarize", str(out), "--format", "csv").stdout
     assert csv.splitlines()[0] == (
-        "policy,measure,label,unit,better,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high"
+        "policy,measure,label,unit,better,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,runs"
     )
     assert "| Measure" in orgsim("summarize", str(out), "-f", "markdown").stdout
     table = runner.invoke(app, ["summarize", str(out), "--all"])

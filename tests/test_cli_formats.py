@@ -56,7 +56,8 @@ def test_text_formats_carry_label_unit_direction_without_scientific_notation(
 def test_machine_formats_add_label_unit_and_better_and_keep_numbers(tiny: Path) -> None:
     records = json.loads(summarize(tiny, "--format", "json"))
     assert list(records[0]) == ["policy", "measure", "label", "unit", "better", "mean", "ci_low",
-                                "ci_high", "diff", "diff_ci_low", "diff_ci_high"]  # fmt: skip
+                                "ci_high", "diff", "diff_ci_low", "diff_ci_high", "n",
+                                "runs"]  # fmt: skip
     turnover = next(r for r in records if r["measure"] == "voluntary_turnover")
     assert turnover["label"] == "Voluntary turnover" and turnover["unit"] == "share per year"
     assert turnover["better"] == "lower" and isinstance(turnover["mean"], float)
@@ -106,6 +107,23 @@ def test_display_frame_formats_shares_money_and_small_numbers() -> None:
     assert pay["a mean [95% CI]"] == "1,234,567 [1,200,000, 1,270,000]"
     assert pay["b vs a [95% CI]"] == "+100,000 [+90,000, +110,000]"
     assert not SCIENTIFIC.search(frame.to_string())
+
+
+def test_a_mean_over_fewer_than_every_replication_says_so(monkeypatch) -> None:
+    nan = float("nan")
+    table = pd.DataFrame([
+        dict(policy="a", measure="peter_signature", mean=0.566, ci_low=nan, ci_high=nan,
+             diff=0.0, diff_ci_low=nan, diff_ci_high=nan, n=1, runs=3),
+        dict(policy="b", measure="peter_signature", mean=0.1, ci_low=-0.2, ci_high=0.4,
+             diff=-0.4, diff_ci_low=nan, diff_ci_high=nan, n=3, runs=3),
+    ])  # fmt: skip
+    frame = display_frame(table, "a", MEASURES)
+    assert frame.iloc[0]["a mean [95% CI]"].endswith(" (1 of 3 runs)")
+    assert "runs" not in frame.iloc[0]["b mean [95% CI]"]
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", buffer)
+    print_comparison(table, "a", MEASURES)
+    assert "(1 of 3 runs)" in buffer.getvalue()
 
 
 def test_piped_tables_are_not_wrapped_or_truncated(monkeypatch) -> None:

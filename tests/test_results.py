@@ -50,8 +50,19 @@ def test_compare_pairs_replications() -> None:
     assert table.loc["base", "diff"] == 0
     assert table.loc["alt", "ci_high"] - table.loc["alt", "ci_low"] > 1  # unpaired spread
     assert list(table.columns) == [
-        "measure", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"
+        "measure", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "n", "runs"
     ]  # fmt: skip
+    assert table["n"].tolist() == [10, 10] and table["runs"].tolist() == [10, 10]
+
+
+def test_compare_counts_the_replications_where_a_measure_is_defined() -> None:
+    values = {"base": [0.5, np.nan, np.nan], "alt": [0.2, 0.4, np.nan]}
+    rows = [(p, r, "corr", v) for p, vs in values.items() for r, v in enumerate(vs)]
+    summary = pd.DataFrame(rows, columns=["policy", "replication", "measure", "value"])
+    table = compare(summary, "base", ["base", "alt"]).set_index("policy")
+    assert table.loc["base", "n"] == 1 and table.loc["alt", "n"] == 2
+    assert (table["runs"] == 3).all()
+    assert table.loc["alt", "mean"] == pytest.approx(0.3) and table.loc["alt", "diff"] == -0.3
 
 
 def test_timeseries_bands() -> None:

@@ -155,6 +155,8 @@ def test_the_csv_download_has_the_expected_columns(start, results_root: Path) ->
         "diff",
         "diff_ci_low",
         "diff_ci_high",
+        "n",
+        "runs",
         "label",
         "unit",
     ]
