@@ -531,6 +531,7 @@ def report(
 ) -> None:
     """Write a report of a results folder: an HTML page, a slide deck or a PDF."""
     out_file = out_file or Path(f"report.{fmt.value}")
+    check_report_path(out_file, fmt.value)
     with reading_results(folder):
         if fmt is ReportFormat.html:
             from orgsim.report import write_report
@@ -547,6 +548,21 @@ def report(
                 err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
                 raise typer.Exit(1) from None
     out.print(f"report: {escape(str(written))}", highlight=False)
+
+
+def check_report_path(out_file: Path, suffix: str) -> None:
+    """Refuse an --out that is a folder, lies in a missing folder or does not end in the
+    format's suffix (so a report never overwrites a manifest, a table or a scenario)."""
+    if out_file.is_dir():
+        raise typer.BadParameter(f"{out_file} is a folder; give a file name", param_hint="--out")
+    if not out_file.parent.is_dir():
+        raise typer.BadParameter(f"{out_file.parent}: no such folder", param_hint="--out")
+    if out_file.suffix.lower() != f".{suffix}":
+        raise typer.BadParameter(
+            f"{out_file} does not end in .{suffix} (--format {suffix}); a report never "
+            "replaces a file of another kind",
+            param_hint="--out",
+        )
 
 
 def value_after_run(folder: Path) -> None:

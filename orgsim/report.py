@@ -21,6 +21,7 @@ from orgsim.overview import Card, narrative, overview_cards, rules_text
 from orgsim.results import (
     Results,
     SensitivityTables,
+    atomic_write_text,
     compare,
     compare_points,
     load,
@@ -64,7 +65,7 @@ h3 { margin: 20px 0 4px; font-size: 16px; }
 def write_report(folder: Path, out: Path) -> Path:
     """Write the HTML report of the results in ``folder`` to ``out``; returns ``out``."""
     out = Path(out)
-    out.write_text(render(load(folder)), encoding="utf-8")
+    atomic_write_text(out, render(load(folder)))  # a failed write leaves the old report
     return out
 
 

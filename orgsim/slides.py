@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import math
 import shutil
 import subprocess
@@ -36,7 +37,7 @@ from orgsim.money import COSTS, Valuation, format_money, payback_text, read_valu
 from orgsim.overview import diff_text, fmt
 from orgsim.overview import verdict as tone
 from orgsim.parameters import Money
-from orgsim.results import Results, compare, timeseries_bands
+from orgsim.results import Results, atomic_write_bytes, compare, timeseries_bands
 from orgsim.verdict import Verdict, from_results
 
 #: Slide size in inches (16:9) and the margin around the content.
@@ -450,7 +451,9 @@ def render_pptx(deck: Deck, out: Path) -> Path:
         if spec.notes:
             slide.notes_slide.notes_text_frame.text = spec.notes
     out.parent.mkdir(parents=True, exist_ok=True)
-    prs.save(str(out))
+    data = io.BytesIO()
+    prs.save(data)
+    atomic_write_bytes(out, data.getvalue())  # a failed write leaves the old deck
     return out
 
 

@@ -265,6 +265,19 @@ def test_report_and_dashboard_commands(tmp_path: Path) -> None:
     assert "<script" in html.read_text()
     missing = runner.invoke(app, ["report", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "no such results folder" in missing.output
+    manifest = (out / "manifest.json").read_bytes()
+    for where, fmt, said in [
+        (out / "manifest.json", "html", "does not end in .html"),
+        (tmp_path / "deck.html", "pptx", "does not end in .pptx"),
+        (out, "html", "is a folder"),
+        (tmp_path / "nodir" / "r.html", "html", "no such folder"),
+    ]:
+        refused = runner.invoke(app, ["report", str(out), "--out", str(where), "--format", fmt])
+        text = " ".join(re.sub("[│╭╮╰╯─]", " ", refused.output).split())
+        assert refused.exit_code == 2 and said in text, text
+    assert (out / "manifest.json").read_bytes() == manifest and not (
+        tmp_path / "deck.html"
+    ).exists()
     help_text = runner.invoke(app, ["dashboard", "--help"]).output
     assert "--host" in help_text and "--port" in help_text and "--debug" in help_text
 
