@@ -109,6 +109,12 @@ class Sweep(Section):
                     check_path(path)
                 except ValueError as err:
                     raise ValueError(f"sweep.points[{i}]: {err}") from None
+            if set(point) != set(self.parameters):  # every point is a row of the same columns
+                raise ValueError(
+                    f"sweep.points[{i}]: sets {', '.join(sorted(point))}; every point sets "
+                    f"exactly the parameters listed in sweep.parameters "
+                    f"({', '.join(sorted(self.parameters))})"
+                )
         return self
 
     def size(self) -> int:
