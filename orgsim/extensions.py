@@ -27,7 +27,7 @@ from orgsim.rules.resolve import (
     import_object,
     resolve_rule,
 )
-from orgsim.scenario import MeasureSpec, RuleSpec, Scenario, StopCondition
+from orgsim.scenario import TAG_COLUMNS, MeasureSpec, RuleSpec, Scenario, StopCondition
 from orgsim.sweep import apply_point
 
 if TYPE_CHECKING:
@@ -112,6 +112,13 @@ def resolve_extensions(scenario: Scenario, policy: str | None = None) -> Extensi
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise RuleReferenceError(f"measures: {dupes} named twice; give each a 'name'")
+    swept = set(scenario.sweep.parameters) if scenario.sweep else set()
+    for i, name in enumerate(names):
+        if name in {*TAG_COLUMNS, *swept, *scenario.uncertainties}:
+            raise RuleReferenceError(
+                f"measures[{i}]: {name!r} names a column of the results tables (month, policy, "
+                "replication, point and the swept parameters); give the measure another 'name'"
+            )
     ext = Extensions(rules, phases, measures, scenario.builtin_measures, scenario.record_after,
                      scenario.run.events)  # fmt: skip
     check_shadowing(scenario, policy, ext)

@@ -104,6 +104,17 @@ class MeasureSpec(Section):
     params: dict[str, Any] = Field(default_factory=dict, description="The measure's parameters.")
     name: str | None = Field(None, description="Name in results (default: the measure's).")
 
+    @field_validator("name")
+    @classmethod
+    def _not_a_tag(cls, name: str | None) -> str | None:
+        if name in TAG_COLUMNS:
+            raise ValueError(f"{name!r} names a column every results table has; choose another")
+        return name
+
+
+#: Columns that tag every run's rows in the results tables (besides the swept parameters).
+TAG_COLUMNS = ("month", "policy", "replication", "point")
+
 
 class PhaseSpec(RuleSpec):
     """A new phase inserted before or after a named phase of the monthly cycle."""

@@ -343,6 +343,12 @@ policies:
          "measures[0].params: measure 'old_share' takes no parameters"),
         ("measures: [{use: 'extension_rules:SHARE_OVER', params: {min_age: 5}}]",
          r"measures[0].params.min_age"),
+        ("measures: [{use: 'extension_rules:OLD_SHARE', name: policy.specialist_stigma}]\n"
+         "sweep: {parameters: {policy.specialist_stigma: {values: [0, 0.1]}}}",
+         "measures[0]: 'policy.specialist_stigma' names a column of the results tables"),
+        ("measures: [{use: 'extension_rules:OLD_SHARE', name: organisation.size}]\n"
+         "uncertainties: {organisation.size: {low: 60, high: 90, integer: true}}",
+         "measures[0]: 'organisation.size' names a column of the results tables"),
     ],
 )  # fmt: skip
 def test_bad_references_fail_before_any_run(tmp_path: Path, extra: str, message: str) -> None:
@@ -363,6 +369,9 @@ def test_unknown_slot_is_a_scenario_error() -> None:
         parse_scenario(BAD.format(extra="rules: {leavng: x}"))
     with pytest.raises(ScenarioError, match=r"rules\.organisation: this slot cannot"):
         parse_scenario(BAD.format(extra="rules: {organisation: null}"))
+    for tag in ("month", "policy", "replication", "point"):
+        with pytest.raises(ScenarioError, match=f"measures.0.name: '{tag}' names a column"):
+            parse_scenario(BAD.format(extra=f"measures: [{{use: 'x.py:M', name: {tag}}}]"))
 
 
 def test_params_of_a_registered_rule_are_applied_and_checked() -> None:

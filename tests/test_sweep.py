@@ -66,10 +66,12 @@ def test_policy_levers_are_set_on_every_policy_after_its_own() -> None:
         ("  parameters:\n    organisation.size: {values: [5]}\n", "greater than or equal to 10"),
         ("  parameters:\n    policy.specialist_stigma: {low: 0.5, high: 0.1}\n", "above high"),
         ("  parameters:\n    policy.specialist_stigma: {low: 0.5}\n", "either 'values'"),
-        ("  method: points\n  parameters: {policy.specialist_stigma: {values: [0]}}\n"
-         "  points: [{policy.specialist_stigma: 0.1}, {organisation.size: 90}]\n",
-         r"sweep.points\[1\]: sets organisation.size; every point sets exactly the parameters "
-         r"listed in sweep.parameters \(policy.specialist_stigma\)"),
+        (
+            "  method: points\n  parameters: {policy.specialist_stigma: {values: [0]}}\n"
+            "  points: [{policy.specialist_stigma: 0.1}, {organisation.size: 90}]\n",
+            r"sweep.points\[1\]: sets organisation.size; every point sets exactly the parameters "
+            r"listed in sweep.parameters \(policy.specialist_stigma\)",
+        ),
     ],
 )
 def test_bad_sweeps_are_reported(sweep: str, message: str) -> None:
