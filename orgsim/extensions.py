@@ -10,7 +10,6 @@ import difflib
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -216,12 +215,13 @@ def check_points(scenario: Scenario) -> None:
 
 
 def _check_chart(rule: object, params: ModelParams, where: str) -> None:
-    """Build orgsim's own chart of positions (numpy only, no model), so a size too small for
-    its grades fails validation rather than the run's set-up. Another rule is not run."""
+    """Check orgsim's own chart of positions can be made (its layer counts, no arrays), so a
+    size too small for its grades fails validation rather than the run's set-up. Another
+    organisation rule is not run."""
     if type(rule) is not SpanShape:
         return
     try:
-        rule.build(SimpleNamespace(params=params))  # type: ignore[arg-type]
+        rule.check(params)
     except ValueError as err:
         message = f"{where}: the chart of positions cannot be built: {err}"
         raise RuleReferenceError(message) from None

@@ -96,6 +96,21 @@ def build_hierarchy(
     ic_grade_ratio: float = 1.5,
 ) -> Hierarchy:
     """Build the chart for ``size`` positions; raises ValueError if the size cannot fit."""
+    n_ic, layers = chart_layers(size, grades, span, ceiling, spec_top, spec_share)
+    return _assemble(n_ic, layers, grades, ceiling, ic_grade_ratio)
+
+
+def chart_layers(
+    size: int,
+    grades: int,
+    span: int,
+    ceiling: int,
+    spec_top: int | None = None,
+    spec_share: float = 0.0,
+) -> tuple[int, list[tuple[int, int]]]:
+    """The IC positions and the (managers, specialists) of each grade above the IC ceiling
+    for ``size`` positions, without laying them out (cheap at any size, so validation can
+    check a chart); raises ValueError if the size cannot fit."""
 
     def layers_of(n_ic: int) -> list[tuple[int, int]]:
         return _upper_layers(n_ic, grades, ceiling, span, spec_top, spec_share)
@@ -117,7 +132,7 @@ def build_hierarchy(
         raise ValueError(
             f"organisation.size ({size}) leaves {n_ic} IC positions for {ceiling} IC grades"
         )
-    return _assemble(n_ic, layers, grades, ceiling, ic_grade_ratio)
+    return n_ic, layers
 
 
 def post_pay(

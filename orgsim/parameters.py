@@ -24,12 +24,14 @@ def param(default: Any, description: str, unit: str, source: str, **bounds: Any)
 
 
 class Section(BaseModel):
-    """Base of every parameter section: unknown keys are errors, values are re-validated."""
+    """Base of every parameter section: unknown keys are errors, values are re-validated,
+    numbers are finite (an infinite threshold or salary passed, then broke the run)."""
 
     # defer_build: a section's validator is built on first use, so `orgsim --help` builds none
     model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, frozen=False, defer_build=True
-    )
+        extra="forbid", validate_assignment=True, frozen=False, defer_build=True,
+        allow_inf_nan=False,
+    )  # fmt: skip
 
 
 class ChartEntry(Section):

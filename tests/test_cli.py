@@ -85,6 +85,12 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrecord_after: leavng\n",
          "record_after: no phase 'leavng'; did you mean leaving?"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "run: {until: {measure: headcount, above: .inf}}\n",
+         "line 4: run.until.above: Input should be a finite number (got Infinity)"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "money: {salary_by_grade: [.nan, 2, 3, 4, 5, 6]}\n",
+         "line 4: money.salary_by_grade.0: Input should be a finite number (got NaN)"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "organisation: {size: 10, grades: 12}\n",
          "policies[a]: the chart of positions cannot be built: organisation.size (10) leaves 1 "
          "IC positions for 3 IC grades"),

@@ -8,6 +8,7 @@ from orgsim.hierarchy import (
     Hierarchy,
     build_hierarchy,
     chart_from_entries,
+    chart_layers,
     chart_pay_bill,
     equal_cost_size,
 )
@@ -15,6 +16,7 @@ from orgsim.rules.base import OrganisationRule, register
 
 if TYPE_CHECKING:
     from orgsim.model import OrgModel
+    from orgsim.parameters import ModelParams
 
 
 @register("organisation")
@@ -26,6 +28,16 @@ class SpanShape(OrganisationRule):
     chart without a specialist ladder buys (an equal-cost comparison)."""
 
     levers = ("ic_ceiling_grade", "specialist_top_grade", "specialist_share", "hold_pay_bill")
+
+    def check(self, params: ModelParams) -> None:
+        """ValueError if the chart ``build`` would make cannot be made, found without laying
+        out its positions (what ``orgsim validate`` runs)."""
+        org, pol = params.organisation, params.policy
+        if org.chart:
+            chart_from_entries([(e.grade, e.role, e.positions) for e in org.chart], org.span)
+        else:
+            chart_layers(org.size, org.grades, org.span, pol.ic_ceiling_grade,
+                         pol.specialist_top_grade, pol.specialist_share)  # fmt: skip
 
     def build(self, model: OrgModel) -> Hierarchy:
         """The positions of the organisation."""
