@@ -319,12 +319,20 @@ class Scenario(ModelParams):
             check_path(path)
             if spec.low is None:
                 raise ValueError(f"uncertainties.{path}: give a range (low, high), not values")
-            for end in (spec.low, spec.high):
+            if spec.low == spec.high:
+                raise ValueError(
+                    f"uncertainties.{path}: low and high are both {spec.low:g}; an uncertainty "
+                    "needs a range (set a fixed value in the scenario instead)"
+                )
+            inside = spec.low + (spec.high - spec.low) / math.pi  # between the ends, not whole
+            for end in (spec.low, spec.high, inside):
                 try:
                     apply_point(self, {path: round(end) if spec.integer else end})
                 except ValidationError as err:
+                    whole = "integer" in str(err) and not spec.integer
                     raise ValueError(
                         f"uncertainties.{path}: value {end!r}: {_first_message(err, field=False)}"
+                        + ("; a parameter of whole numbers needs 'integer: true'" if whole else "")
                     ) from None
         if self.run.output is not None:
             check_output(self.run.output)

@@ -85,6 +85,15 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrecord_after: leavng\n",
          "record_after: no phase 'leavng'; did you mean leaving?"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "uncertainties: {policy.specialist_stigma: {low: 0.2, high: 0.2}}\n",
+         "line 4: uncertainties.policy.specialist_stigma: low and high are both 0.2"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "uncertainties: {organisation.size: {low: 60, high: 70}}\n",
+         "uncertainties.organisation.size: value 63.18309886183790"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "uncertainties: {organisation.size: {low: 60, high: 70}}\n",
+         "a parameter of whole numbers needs 'integer: true'"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "run: {until: {measure: headcount, above: .inf}}\n",
          "line 4: run.until.above: Input should be a finite number (got Infinity)"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
