@@ -55,6 +55,11 @@ from orgsim.measures import KEY_MEASURES, MEASURES, Measure, split_name
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 TABLES = ("timeseries", "events", "summary", "structure", "managers", "profiles")
+#: Columns every reader of a table relies on.
+TABLE_COLUMNS = {
+    "summary": ("policy", "replication", "measure", "value"),
+    "timeseries": ("policy", "replication", "month"),
+}
 
 
 class ResultsError(ValueError):
@@ -375,7 +380,23 @@ class Results:
         path = self.folder / f"{name}.parquet"
         if not path.is_file():
             raise ResultsError(f"{path}: missing (was the run interrupted? try --resume)")
-        return read_parquet(path)
+        df = read_parquet(path, TABLE_COLUMNS.get(name, ()))
+        if name == "summary":
+            self._check_summary(df, path)
+        return df
+
+    def _check_summary(self, df: pd.DataFrame, path: Path) -> None:
+        """The summary every comparison reads: numbers, and rows for every policy."""
+        if not pd.api.types.is_numeric_dtype(df["value"]):
+            raise ResultsError(
+                f"{path}: corrupt (column value holds {df['value'].dtype}, not numbers)"
+            )
+        missing = [p for p in self.policies if p not in set(df["policy"])]
+        if missing:
+            raise ResultsError(
+                f"{path}: corrupt (no rows of policy {', '.join(map(repr, missing))}, which "
+                f"{MANIFEST} lists; is it another experiment's table?)"
+            )
 
     def sensitivity(self) -> SensitivityTables | None:
         """What ``orgsim sensitivity`` saved here; None for other experiments.

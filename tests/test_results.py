@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from results_fixtures import make_results
 from scipy import stats
 
 import orgsim.results
@@ -122,6 +124,23 @@ def test_missing_and_corrupt_tables(tmp_path: Path) -> None:
     (tmp_path / "summary.parquet").write_bytes(b"PAR1 garbage")
     with pytest.raises(ResultsError, match=r"summary.parquet: corrupt"):
         results.table("summary")
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda df: df.drop(columns="value"), "corrupt (no column value)"),
+        (lambda df: df.iloc[0:0][[]], "corrupt (no column policy, replication, measure, value)"),
+        (lambda df: df.assign(value=df["value"].astype(str)), "corrupt (column value holds"),
+        (lambda df: df[df["policy"] == df["policy"].iloc[0]], "corrupt (no rows of policy"),
+    ],
+)
+def test_a_damaged_summary_table_is_named(tmp_path: Path, damage, said: str) -> None:
+    folder = make_results(tmp_path)
+    path = folder / "summary.parquet"
+    damage(pd.read_parquet(path)).to_parquet(path)
+    with pytest.raises(ResultsError, match=re.escape(f"{path}: {said}")):
+        load(folder).table("summary")
 
 
 def test_consolidated_tables_gather_many_runs_in_a_row_group(
