@@ -508,7 +508,7 @@ def from_results(
         names = [*results.key_measures, *MONEY_MEASURES]
         summary = summary[summary["measure"].isin(names)]
         comparison = compare(summary, results.baseline, results.policies)
-    money_rows, currency = money_comparison(results)
+    money_rows, currency, money_note = money_comparison(results)
     if not set(MONEY_MEASURES) & set(comparison["measure"]) and money_rows is not None:
         comparison = pd.concat([comparison, money_rows], ignore_index=True)
     sens = results.sensitivity() if sensitivity is _READ else sensitivity
@@ -527,8 +527,8 @@ def from_results(
         scale_of(results, structure),
         None if sens is None else sens.robustness,
     )
-    swept = pooled_note(results)
-    return replace(said, notes=(swept, *said.notes)) if swept else said
+    notes = tuple(n for n in (money_note, pooled_note(results)) if n)
+    return replace(said, notes=(*notes, *said.notes)) if notes else said
 
 
 def pooled_note(results) -> str | None:
@@ -552,29 +552,36 @@ def pooled_note(results) -> str | None:
 MONEY_SUMMARY, MONEY_SETTINGS = "money_summary", "money.json"  # written by orgsim value
 
 
-def money_comparison(results) -> tuple[pd.DataFrame | None, str | None]:
+def money_comparison(results) -> tuple[pd.DataFrame | None, str | None, str | None]:
     """``compare`` over the net value and NPV of a folder's business case (``orgsim value``
-    writes money_summary.parquet and money.json), and its currency; (None, None) without one
-    (or if it cannot be read: the verdict stands on the people measures)."""
+    writes money_summary.parquet and money.json), its currency, and a note if it cannot be
+    read (the verdict then stands on the people measures and says why); all None without
+    one."""
     import json
 
     from orgsim.results import ResultsError, compare
 
-    if not (results.folder / f"{MONEY_SUMMARY}.parquet").is_file():
-        return None, None
+    path = results.folder / f"{MONEY_SUMMARY}.parquet"
+    if not path.is_file():
+        return None, None, None
     try:
         summary = results.table(MONEY_SUMMARY)
         summary = summary[summary["measure"].isin(MONEY_MEASURES)]
         rows = compare(summary, results.baseline, results.policies) if len(summary) else None
-    except (ResultsError, KeyError, ValueError):
-        return None, None
+    except (ResultsError, KeyError, ValueError) as err:
+        problem = str(err) if isinstance(err, ResultsError) else f"{path}: {err!r}"
+        note = (
+            f"The business case was left out: {problem}. Re-value with "
+            f"orgsim value {results.folder}."
+        )
+        return None, None, note
     currency = None
     try:
         settings = json.loads((results.folder / MONEY_SETTINGS).read_text(encoding="utf-8"))
         currency = settings["money"]["currency"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return rows, currency if isinstance(currency, str) else None
+    return rows, currency if isinstance(currency, str) else None, None
 
 
 # --- helpers -------------------------------------------------------------------------------

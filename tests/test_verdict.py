@@ -320,3 +320,10 @@ def test_a_folder_with_a_business_case_ranks_on_net_value(tiny: Path, tmp_path: 
     assert v.money_text[1].startswith("Net present value vs single-ladder: genuine +£4,800,000 [")
     (folder / "money.json").unlink()  # the currency then comes from the scenario, if any
     assert "genuine +" in from_results(load(folder)).money_text[0]
+    (folder / "money_summary.parquet").write_bytes(b"PAR1 truncated")
+    unread = from_results(load(folder))
+    assert unread.money_text == () and not unread.headline.startswith("On net value")
+    assert unread.notes[0].startswith(
+        f"The business case was left out: {folder / 'money_summary.parquet'}: corrupt Parquet"
+    )
+    assert unread.notes[0].endswith(f"Re-value with orgsim value {folder}.")
