@@ -47,6 +47,7 @@ from orgsim.results import (
     consolidate,
     drop_parts,
     finished_runs,
+    foreign_files,
     load,
     lock_folder,
     now,
@@ -478,6 +479,12 @@ def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool)
         if not force:
             raise ResultsError(
                 f"{folder}: results exist; use --resume to complete them or --force to replace"
+            )
+        foreign = foreign_files(folder)
+        if foreign:
+            raise ResultsError(
+                f"{folder}: holds files orgsim did not write ({', '.join(foreign)}); --force "
+                "replaces the whole folder, so move them out first"
             )
         return None
     folder.mkdir(parents=True, exist_ok=True)

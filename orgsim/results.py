@@ -329,6 +329,14 @@ def lock_folder(folder: Path) -> Iterator[None]:
 
 MONEY_FILES = ("money.parquet", "money_summary.parquet", "money.json")
 SENSITIVITY_FILES = ("sensitivity.parquet", "robustness.parquet", "rules.json")
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Names in a results folder that orgsim did not write (hidden names are its temporary
+    files): what --force, which replaces the whole folder, must not delete unasked."""
+    ours = {MANIFEST, "parts", *(f"{t}.parquet" for t in TABLES), *MONEY_FILES,
+            *SENSITIVITY_FILES}  # fmt: skip
+    return sorted(p.name for p in folder.iterdir() if p.name not in ours and p.name[0] != ".")
 SENSITIVITY_COLUMNS = (
     ("measure", "parameter", "method", "policy"),
     ("measure", "policy", "share_better", "worlds"),

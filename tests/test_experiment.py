@@ -150,6 +150,23 @@ def test_never_overwrites_without_force(tmp_path: Path) -> None:
     assert (out / "summary.parquet").stat().st_mtime_ns != stamp
 
 
+def test_force_refuses_to_delete_files_orgsim_did_not_write(tmp_path: Path) -> None:
+    scenario = load_scenario(write_tiny(tmp_path, replications=1))
+    out = tmp_path / "out"
+    run_experiment(scenario, out, workers=1)
+    (out / "notes.txt").write_text("keep me")
+    (out / "drafts").mkdir()
+    stamp = (out / "summary.parquet").stat().st_mtime_ns
+    with pytest.raises(ResultsError, match=r"did not write \(drafts, notes.txt\); --force"):
+        run_experiment(scenario, out, workers=1, force=True)
+    assert (out / "notes.txt").read_text() == "keep me" and (out / "drafts").is_dir()
+    assert (out / "summary.parquet").stat().st_mtime_ns == stamp
+    (out / "notes.txt").unlink()
+    (out / "drafts").rmdir()
+    run_experiment(scenario, out, workers=1, force=True)
+    assert (out / "summary.parquet").stat().st_mtime_ns != stamp
+
+
 def test_refuses_a_folder_that_is_not_results(tmp_path: Path) -> None:
     scenario = load_scenario(write_tiny(tmp_path, replications=1))
     (tmp_path / "precious").mkdir()
