@@ -604,7 +604,11 @@ def value(
     except MoneyError as exc:
         raise ScenarioError(str(exc)) from None
     with reading_results(folder):
-        valuation = value_folder(folder, money, write=not dry_run)
+        try:
+            valuation = value_folder(folder, money, write=not dry_run)
+        except MoneyError as exc:  # the money file's values do not fit these results
+            where = f"{money_file}: " if money_file is not None else ""
+            raise MoneyError(f"{where}{exc}") from None
     print_business_case(valuation)
     if not dry_run:
         out.print(f"written: {escape(str(folder))}/money.parquet, money_summary.parquet, "

@@ -337,6 +337,8 @@ def foreign_files(folder: Path) -> list[str]:
     ours = {MANIFEST, "parts", *(f"{t}.parquet" for t in TABLES), *MONEY_FILES,
             *SENSITIVITY_FILES}  # fmt: skip
     return sorted(p.name for p in folder.iterdir() if p.name not in ours and p.name[0] != ".")
+
+
 SENSITIVITY_COLUMNS = (
     ("measure", "parameter", "method", "policy"),
     ("measure", "policy", "share_better", "worlds"),

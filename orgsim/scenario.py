@@ -334,11 +334,27 @@ class Scenario(ModelParams):
                         f"uncertainties.{path}: value {end!r}: {_first_message(err, field=False)}"
                         + ("; a parameter of whole numbers needs 'integer: true'" if whole else "")
                     ) from None
+        self._check_money_grades()
         if self.run.output is not None:
             check_output(self.run.output)
         if self.sweep is not None:
             self._check_sweep(self.sweep)
         return self
+
+    def _check_money_grades(self) -> None:
+        """A money list per grade has one entry per grade (an extra or missing entry shifts
+        every grade's amount), unless the number of grades varies across the experiment."""
+        varied = {*(self.sweep.parameters if self.sweep else ()), *self.uncertainties}
+        if self.money is None or "organisation.grades" in varied:
+            return
+        grades = self.organisation.grades
+        for name in ("salary_by_grade", "vacancy_fill_cost_by_grade"):
+            values = getattr(self.money, name)
+            if values is not None and len(values) != grades:
+                raise ValueError(
+                    f"money.{name}: {len(values)} entries, but the organisation has {grades} "
+                    "grades; give one per grade, from grade 1"
+                )
 
     def _check_sweep(self, sweep: Sweep) -> None:
         """Every point of a small sweep is checked; in a large one (more than

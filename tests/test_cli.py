@@ -100,6 +100,9 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
          "money: {salary_by_grade: [.nan, 2, 3, 4, 5, 6]}\n",
          "line 4: money.salary_by_grade.0: Input should be a finite number (got NaN)"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "money: {salary_by_grade: [30000, 40000]}\n",
+         "line 4: money.salary_by_grade: 2 entries, but the organisation has 6 grades"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "organisation: {size: 10, grades: 12}\n",
          "policies[a]: the chart of positions cannot be built: organisation.size (10) leaves 1 "
          "IC positions for 3 IC grades"),

@@ -427,8 +427,8 @@ def test_a_salary_list_of_the_wrong_length_blames_the_money_file(ran: Path, tmp_
         result = runner.invoke(app, ["value", str(ran), "--money", str(bad)])
         assert result.exit_code == 2, result.output
         said = " ".join(result.output.split())
-        assert f"money.salary_by_grade: {len(salaries)} salaries given, but the organisation " \
-            "has 6 grades" in said  # fmt: skip
+        assert f"{bad}: money.salary_by_grade: {len(salaries)} salaries given, but the " \
+            "organisation has 6 grades" in said  # fmt: skip
         assert "corrupt" not in said
     assert _digest(ran / "money_summary.parquet") == before
 
