@@ -83,7 +83,11 @@ class Promotion(Phase):
 
     def choose(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
         """The selection slot's choice for ``vacancy``, at most as many as it needs."""
-        return model.components["selection"].select(model, vacancy)[: vacancy.needed]
+        rule = model.components["selection"]
+        chosen = rule.select(model, vacancy)
+        if not type(rule).__module__.startswith("orgsim."):  # orgsim's own are tested
+            chosen = checked_choice(rule, chosen, vacancy)
+        return chosen[: vacancy.needed]
 
     def declined(self, model: OrgModel) -> dict[int, np.ndarray]:
         """This step's person ids, per grade, of those who could take the specialist ladder
@@ -128,6 +132,29 @@ class Promotion(Phase):
     def draws(self, model: OrgModel) -> Draws:
         """This step's draws (the same for every grade of the step)."""
         return model.once_per_step((id(self), "draws"), lambda: Draws(model, self.params))
+
+
+def checked_choice(rule: object, chosen: object, vacancy: Vacancy) -> np.ndarray:
+    """A researcher's selection result, refused unless it is distinct rows of the vacancy's
+    candidates: a repeat would seat one person in two posts, an outsider skip acceptance."""
+    what = f"{type(rule).__name__}.select"
+    if not isinstance(chosen, np.ndarray):
+        raise TypeError(f"{what} returned {type(chosen).__name__}; return a numpy array of rows")
+    if chosen.size and (chosen.ndim != 1 or chosen.dtype.kind not in "iu"):
+        raise TypeError(
+            f"{what} returned a {chosen.ndim}-d {chosen.dtype} array; return a 1-d integer array "
+            "of rows of vacancy.candidates (not a mask or positions within it)"
+        )
+    chosen = chosen.astype(np.int64, copy=False)
+    outside = chosen[~np.isin(chosen, vacancy.candidates)]
+    if outside.size:
+        raise ValueError(
+            f"{what} returned {outside.size} row(s) that are not among vacancy.candidates (e.g. "
+            f"row {outside[0]}); choose only among the candidates"
+        )
+    if np.unique(chosen).size != chosen.size:
+        raise ValueError(f"{what} returned a row more than once; each person fills one post")
+    return chosen
 
 
 def hidden_performance(model: OrgModel) -> np.ndarray:

@@ -4,10 +4,14 @@ same leaders as a full sort."""
 
 from __future__ import annotations
 
-import numpy as np
+import re
 
+import numpy as np
+import pytest
+
+from orgsim import OrgModel
 from orgsim.hierarchy import IC, MANAGER, SPECIALIST
-from orgsim.rules import Vacancy
+from orgsim.rules import SelectionRule, Vacancy
 from orgsim.rules.selection import WorstFirst, best_first
 
 ROWS = np.arange(10, 16)
@@ -109,3 +113,39 @@ def test_best_first_matches_a_full_stable_sort() -> None:
     full = full[np.isfinite(key[np.argsort(-key, kind="stable")])]
     for needed in (1, 3, 40, 999, 5000):
         assert best_first(rows, key, needed).tolist() == full[:needed].tolist()
+
+
+class _Returns(SelectionRule):
+    """A researcher's selection rule that returns ``make(vacancy)``."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def select(self, model, vacancy):
+        return self.make(vacancy)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "said"),
+    [
+        (lambda v: np.repeat(v.candidates[:1], v.needed), ValueError, "a row more than once"),
+        (lambda v: np.array([-1]), ValueError, "not among vacancy.candidates (e.g. row -1)"),
+        (lambda v: v.candidates[:1].tolist(), TypeError, "list; return a numpy array"),
+        (lambda v: np.ones(v.candidates.size, dtype=bool), TypeError, "1-d bool array; return"),
+    ],
+)
+def test_a_researchers_selection_must_return_distinct_candidate_rows(make, error, said) -> None:
+    model = OrgModel({"organisation": {"size": 300}}, rules={"selection": _Returns(make)})
+    for pos in np.flatnonzero(model.hierarchy.role == MANAGER)[:3]:
+        model.remove_people(model.people.uid[[model.holder[pos]]], "voluntary")
+    with pytest.raises(error, match=f"_Returns.select returned .*{re.escape(said)}"):
+        model.step()
+
+
+def test_a_researchers_good_selection_runs() -> None:
+    model = OrgModel(
+        {"organisation": {"size": 300}}, rules={"selection": _Returns(lambda v: v.candidates)}
+    )
+    model.run(1)
+    assert len(model.events_frame.query("event == 'promotion'")) > 0
