@@ -531,3 +531,30 @@ def test_a_swept_lever_that_meets_a_replaced_rule_fails_before_any_run(tmp_path:
     with pytest.raises(RuleReferenceError):
         run_experiment(scenario, tmp_path / "out", workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_rule_without_its_protocols_method_fails_before_running() -> None:
+    from orgsim.rules import PersonRule, SelectionRule
+
+    class Runs(Phase):
+        slot = "runs"
+
+        def run(self, model) -> None:  # a typo for step
+            pass
+
+    class Chooses(SelectionRule):
+        def choose(self, model, vacancy):  # a typo for select
+            return vacancy.candidates
+
+    class Nobody(PersonRule):
+        slot = "nobody"
+
+    small = {"organisation": {"size": 60}}
+    with pytest.raises(RuleReferenceError, match=r"phases\[0\].use: Runs does not define step\(\)"):
+        OrgModel(small, phases=[ExtraPhase(Runs(), "after", "growth")])
+    with pytest.raises(RuleReferenceError, match=r"rules.selection: Chooses does not define sel"):
+        OrgModel(small, rules={"selection": Chooses()})
+    with pytest.raises(RuleReferenceError, match=r"Nobody does not define step_person\(\)"):
+        OrgModel(small, phases=[ExtraPhase(Nobody(), "after", "growth")])
+    with pytest.raises(NotImplementedError, match="Chooses defines no select"):
+        SelectionRule.select(Chooses(), None, None)

@@ -68,7 +68,7 @@ class Phase(Rule):
 
     def step(self, model: OrgModel) -> None:
         """Apply the mechanism to the whole workforce for one time step."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no step(model)")
 
     def step_level(self, model: OrgModel, grade: int) -> None:
         """Apply the mechanism to one grade only (for interleaved phases)."""
@@ -84,7 +84,7 @@ class OrganisationRule(Rule):
 
     def build(self, model: OrgModel) -> Hierarchy:
         """The positions: grade, role and manager position of each."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no build(model)")
 
 
 class PopulationRule(Rule):
@@ -98,11 +98,11 @@ class PopulationRule(Rule):
 
     def initial(self, model: OrgModel, rng: np.random.Generator, grades: np.ndarray) -> dict:
         """Attributes of the starting workforce."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no initial(model, rng, grades)")
 
     def hire(self, model: OrgModel, rng: np.random.Generator, grades: np.ndarray) -> dict:
         """Attributes of external hires."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no hire(model, rng, grades)")
 
 
 class Candidates(Mapping):
@@ -146,7 +146,7 @@ class AcceptanceRule(Rule):
 
     def accepts(self, model: OrgModel, offer: Offer) -> np.ndarray:
         """A boolean mask over ``offer.people``."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no accepts(model, offer)")
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class SelectionRule(Rule):
 
     def select(self, model: OrgModel, vacancy: Vacancy) -> np.ndarray:
         """Up to ``vacancy.needed`` rows of ``vacancy.candidates``, best first."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no select(model, vacancy)")
 
 
 class FillingRule(Rule):
@@ -184,7 +184,7 @@ class FillingRule(Rule):
 
     def levels(self, model: OrgModel) -> list[tuple[int, int]]:
         """(grade, role) in the order their vacancies are filled this step."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no levels(model)")
 
     def grades(self, model: OrgModel) -> list[int]:
         """The grades in filling order (for phases that interleave level by level)."""
@@ -224,7 +224,7 @@ class PersonRule(Phase):
 
     def step_person(self, model: OrgModel, person: Any) -> None:
         """Apply the mechanism to one Employee (read and assign its attributes)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no step_person(model, person)")
 
     def step(self, model: OrgModel) -> None:
         if type(self) not in PersonRule._warned:
@@ -247,3 +247,18 @@ SLOT_PROTOCOLS: dict[str, type[Rule]] = {
     "selection": SelectionRule,
     "filling": FillingRule,
 }
+
+
+def undefined_methods(rule: Rule) -> list[str]:
+    """The methods its protocol needs that ``rule`` leaves to the base class (a phase with
+    run() instead of step(), a selection with choose() instead of select())."""
+    needed = [(PersonRule, "step_person"), (Phase, "step"), (OrganisationRule, "build"),
+              (PopulationRule, "initial"), (PopulationRule, "hire"), (SelectionRule, "select"),
+              (FillingRule, "levels"), (AcceptanceRule, "accepts")]  # fmt: skip
+    return [
+        f"{name}()"
+        for base, name in needed
+        if isinstance(rule, base)
+        and getattr(type(rule), name) is getattr(base, name)
+        and not (base is Phase and isinstance(rule, PersonRule))
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orgsim.rules.base import RULES, SLOT_PROTOCOLS, Phase, Rule
+from orgsim.rules.base import RULES, SLOT_PROTOCOLS, Phase, Rule, undefined_methods
 
 
 class RuleReferenceError(ValueError):
@@ -225,6 +225,12 @@ def resolve_rule(
         raise RuleReferenceError(
             f"{field}: {ref!r} does not follow the {slot!r} protocol (subclass "
             f"orgsim.rules.{protocol.__name__})"
+        )
+    missing = undefined_methods(ref)
+    if missing:
+        raise RuleReferenceError(
+            f"{field}: {type(ref).__name__} does not define {' or '.join(missing)}, which the "
+            f"{slot!r} protocol needs (orgsim.rules.{protocol.__name__})"
         )
     return ref
 
