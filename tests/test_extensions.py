@@ -558,3 +558,18 @@ def test_a_rule_without_its_protocols_method_fails_before_running() -> None:
         OrgModel(small, phases=[ExtraPhase(Nobody(), "after", "growth")])
     with pytest.raises(NotImplementedError, match="Chooses defines no select"):
         SelectionRule.select(Chooses(), None, None)
+
+
+def test_registering_a_taken_name_is_refused() -> None:
+    from orgsim.rules import RULES, SelectionRule, register
+
+    default = RULES["selection"]
+    with pytest.raises(ValueError, match=r"register\('selection'\): the name is taken by orgsim"):
+
+        @register("selection")
+        class Mine(SelectionRule):
+            def select(self, model, vacancy):
+                return vacancy.candidates
+
+    assert RULES["selection"] is default
+    assert register("selection")(default) is default  # the same class again: harmless

@@ -203,6 +203,17 @@ def register(name: str):
     """Class decorator: make a rule available by ``name`` in scenarios and the Python API."""
 
     def decorate(cls: type[Rule]) -> type[Rule]:
+        taken = RULES.get(name)
+        same = taken is not None and (taken.__module__, taken.__qualname__) == (
+            cls.__module__,
+            cls.__qualname__,
+        )  # the same class imported again
+        if taken is not None and not same:
+            raise ValueError(
+                f"register({name!r}): the name is taken by {taken.__module__}."
+                f"{taken.__qualname__} (registering again would replace it in every model); "
+                "choose another name"
+            )
         RULES[name] = cls
         return cls
 
