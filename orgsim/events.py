@@ -83,6 +83,8 @@ class EventLog:
     """
 
     def __init__(self, keep: EventsMode = "all") -> None:
+        if keep not in ("all", "summary", "none"):  # a typo kept nothing, silently
+            raise ValueError(f"events: {keep!r}; give 'all', 'summary' or 'none'")
         self.keep = keep
         self._batches: list[tuple[str, dict[str, np.ndarray]]] = []
         self._mark = 0

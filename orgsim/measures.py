@@ -58,9 +58,9 @@ class Measure:
     """One measure: metadata, how a run is summarised, and ``compute(model) -> float`` (or
     ``compute(model, params)`` for a measure with ``Params``). Every measure sees the events
     since the last recording; one that reads older events (``model.events_frame``) sets
-    ``needs_event_history``, and fails clearly in a run that keeps no events. A measure that
-    can be undefined (a mean over a group that may be empty) sets ``nan_ok``; any other NaN is
-    an error, as it means a rule wrote NaN into someone's attributes."""
+    ``needs_event_history``, and fails clearly in a run that does not keep every event. A
+    measure that can be undefined (a mean over a group that may be empty) sets ``nan_ok``; any
+    other NaN is an error, as it means a rule wrote NaN into someone's attributes."""
 
     name: str
     label: str
@@ -531,11 +531,11 @@ class Recorder:
 
     def __init__(self, measures: list[Measure], model: OrgModel) -> None:
         self.measures = {m.name: m for m in measures}
-        if model.events.keep == "none":
+        if model.events.keep != "all":  # 'summary' keeps counts, which such a measure misreads
             needing = [m.name for m in measures if m.needs_event_history]
             if needing:
                 raise ValueError(
-                    f"run.events: none, but these measures read past events: "
+                    f"run.events: {model.events.keep}, but these measures read past events: "
                     f"{', '.join(needing)}; use run.events: all, or leave them out"
                 )
         self.layout = Layout.of(model)

@@ -57,8 +57,15 @@ def test_a_measure_reading_past_events_fails_when_none_are_kept() -> None:
 
     history = Measure("leavers_so_far", "Leavers so far", "people", needs_event_history=True,
                       compute=leavers_so_far)  # fmt: skip
-    with pytest.raises(ValueError, match=r"run\.events: none, but these measures read past"):
-        OrgModel({"organisation": {"size": 100}}, events="none", measures=[history])
+    for keep in ("none", "summary"):  # a summary's counts are not events either
+        with pytest.raises(ValueError, match=rf"run\.events: {keep}, but these measures read"):
+            OrgModel({"organisation": {"size": 100}}, events=keep, measures=[history])
+    OrgModel({"organisation": {"size": 100}}, events="all", measures=[history]).run(0.5)
+
+
+def test_a_misspelled_events_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"events: 'summry'; give 'all', 'summary' or 'none'"):
+        OrgModel({"organisation": {"size": 100}}, events="summry")
 
 
 LEAN = """\

@@ -573,3 +573,8 @@ def test_registering_a_taken_name_is_refused() -> None:
 
     assert RULES["selection"] is default
     assert register("selection")(default) is default  # the same class again: harmless
+
+
+def test_an_extra_phase_must_go_before_or_after() -> None:
+    with pytest.raises(ValueError, match=r"ExtraPhase\.where: 'After'; give 'before' or 'after'"):
+        ExtraPhase(Phase(), "After", "growth")

@@ -87,6 +87,10 @@ class ExtraPhase:
     anchor: str
     params: dict[str, Any] | None = None
 
+    def __post_init__(self) -> None:
+        if self.where not in ("before", "after"):  # 'After' went before the anchor, silently
+            raise ValueError(f"ExtraPhase.where: {self.where!r}; give 'before' or 'after'")
+
 
 def build_rules(
     params: ModelParams,
