@@ -7,6 +7,7 @@ drawn for the same people, in the order their declared dependencies require.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING
@@ -61,6 +62,15 @@ class AttributeDrawers:
         people = dict(
             rule.initial(model, rng, grades) if initial else rule.hire(model, rng, grades)
         )
+        unknown = [c for c in people if c not in model.people.columns]
+        if unknown:  # a misspelled attribute was dropped, silently
+            close = difflib.get_close_matches(unknown[0], model.people.columns, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ValueError(
+                f"{type(rule).__name__}.{'initial' if initial else 'hire'} returned unknown "
+                f"attribute(s) {', '.join(map(repr, unknown))}{hint} (add a new one with "
+                "model.add_attribute)"
+            )
         missing = [c for c in Population.SUPPLIES if c not in people]
         if missing:  # what a custom population leaves out takes the default's values
             default = Population().draw(model, rng, grades, initial)

@@ -54,9 +54,9 @@ def test_a_forced_run_swaps_in_a_folder_like_any_other(tmp_path: Path) -> None:
     run_experiment(scenario, tmp_path / "plain", workers=1)
     out = tmp_path / "out"
     run_experiment(scenario, out, workers=1)
-    (out / "notes.txt").write_text("from the old results")
+    (out / "rules.json").write_text("{}")  # an old analysis's file: orgsim's, so replaced
     run_experiment(scenario, out, workers=1, force=True)
-    assert not (out / "notes.txt").exists()  # a new folder, not the old one patched
+    assert not (out / "rules.json").exists()  # a new folder, not the old one patched
     assert out.stat().st_mode == (tmp_path / "plain").stat().st_mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "plain", "tiny.yaml"]
     for name in TABLES:
