@@ -48,3 +48,18 @@ def test_a_cycle_is_a_clear_error() -> None:
 def test_an_unknown_dependency_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"'b' depends on \['rating'\], which no population"):
         OrgModel(SMALL, phases=[ExtraPhase(Joint(needs_a=("rating",)), "after", "growth")])
+
+
+def test_a_population_rule_returning_an_unknown_attribute_is_refused() -> None:
+    from orgsim.rules import PopulationRule
+
+    class Typo(PopulationRule):
+        def initial(self, model, rng, grades):
+            return {"skil": np.full(len(grades), 0.5)}
+
+        def hire(self, model, rng, grades):
+            return {}
+
+    with pytest.raises(ValueError, match=r"Typo.initial returned unknown attribute\(s\) 'skil'; "
+                       r"did you mean skill\?"):  # fmt: skip
+        OrgModel({"organisation": {"size": 60}}, rules={"population": Typo()})
