@@ -578,3 +578,20 @@ def test_registering_a_taken_name_is_refused() -> None:
 def test_an_extra_phase_must_go_before_or_after() -> None:
     with pytest.raises(ValueError, match=r"ExtraPhase\.where: 'After'; give 'before' or 'after'"):
         ExtraPhase(Phase(), "After", "growth")
+
+
+def test_the_slow_rule_warning_points_at_the_researchers_rule() -> None:
+    from orgsim.rules import PersonRule
+
+    class Idle(PersonRule):
+        slot = "idle"
+
+        def step_person(self, model, person) -> None:
+            pass
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        OrgModel(SMALL, phases=[ExtraPhase(Idle(), "after", "growth")]).step()
+    (slow,) = [w for w in caught if issubclass(w.category, SlowRuleWarning)]
+    assert slow.filename == __file__ and "Idle is a per-person rule" in str(slow.message)
+    assert slow.lineno == Idle.step_person.__code__.co_firstlineno

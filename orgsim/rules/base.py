@@ -240,11 +240,13 @@ class PersonRule(Phase):
     def step(self, model: OrgModel) -> None:
         if type(self) not in PersonRule._warned:
             PersonRule._warned.add(type(self))
-            warnings.warn(
+            code = type(self).step_person.__code__  # point at the researcher's rule
+            warnings.warn_explicit(
                 f"{type(self).__name__} is a per-person rule: it runs one Python call per "
                 "employee per step, much slower than a vectorised rule",
                 SlowRuleWarning,
-                stacklevel=2,
+                code.co_filename,
+                code.co_firstlineno,
             )
         for person in model.employees():
             self.step_person(model, person)
