@@ -734,6 +734,32 @@ def read_valuation(results: Results) -> Valuation | None:
 
 
 # --- formatting --------------------------------------------------------------------------------
+def assumption_rows(money: Money) -> list[tuple[str, str, str]]:
+    """(field, value, unit) of every money field that is set, for a report or a deck: rates
+    and shares as percentages, amounts with thousands separators, the currency's code in
+    place of 'currency'; '(set your own)' marks a default a strategist should replace."""
+    rows = []
+    for name, info in type(money).model_fields.items():
+        value = getattr(money, name)
+        if value is None:
+            continue
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        unit = str(extra.get("unit", "")).replace("currency", money.currency)
+        label = name.replace("_", " ").capitalize()
+        if "set your own" in str(extra.get("source", "")).lower():
+            label += " (set your own)"
+        if isinstance(value, list):
+            text = ", ".join(f"{v:,.0f}" for v in value)
+        elif isinstance(value, float) and (unit.startswith("share") or name.endswith("_rate")):
+            text = f"{value * 100:.1f}%"
+        elif isinstance(value, float):
+            text = f"{value:,.0f}" if value >= 1000 else f"{value:,.4g}"
+        else:
+            text = str(value)
+        rows.append((label, text, unit))
+    return rows
+
+
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥"}
 
 

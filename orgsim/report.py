@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from orgsim import figures, figures_sweep
+from orgsim.money import assumption_rows, format_money, payback_text, read_valuation
 from orgsim.overview import Card, narrative, overview_cards, rules_text
 from orgsim.results import (
     Results,
@@ -79,6 +80,7 @@ def render(results: Results) -> str:
         section("The verdict", verdict_html(results, comparison)),
         section("What the experiment found", findings(results, comparison)),
         section("Key measures at the horizon", cards_html(results, comparison, colours)),
+        *business_case_sections(results, colours),
         section("Key measures over time", timeseries_html(results, colours)),
         *profile_sections(results, comparison, colours),
         section("Career moves", flows_html(results, colours)),
@@ -176,6 +178,59 @@ def card_html(card: Card, colours: dict[str, str]) -> str:
         f"<div class='card'><h3>{escape(card.label)}</h3><p class='unit'>{escape(card.unit)}</p>"
         f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def business_case_sections(results: Results, colours: dict[str, str]) -> list[str]:
+    """With the folder valued (orgsim value): per policy its net value and NPV against the
+    baseline with their intervals and the payback year, where the money comes and goes, the
+    cumulative net value, and every money assumption, so each figure the verdict quotes is
+    backed in the report."""
+    valuation = read_valuation(results)
+    if valuation is None:
+        return []
+    currency, baseline = valuation.money.currency, valuation.baseline
+    table, payback = valuation.comparison(), valuation.payback()
+    rows = []
+    for policy in valuation.policies:
+        if policy == baseline:
+            continue
+        cells = []
+        for measure in ("net_value", "npv"):
+            r = table[(table["policy"] == policy) & (table["measure"] == measure)]
+            if r.empty:
+                cells.append("n/a")
+                continue
+            r = r.iloc[0]
+            low, high = (
+                format_money(v, currency, sign=True) for v in (r.diff_ci_low, r.diff_ci_high)
+            )
+            cells.append(
+                f"{format_money(r['diff'], currency, sign=True)} <small>[{low}, {high}]</small>"
+            )
+        cells.append(escape(payback_text(payback.get(policy))))
+        swatch = f"<span class='swatch' style='background:{colours.get(policy, '#999')}'></span>"
+        rows.append(f"<tr><td>{swatch}{escape(policy)}</td><td>{'</td><td>'.join(cells)}</td></tr>")
+    head = (f"<tr><th>Policy</th><th>Net value a year vs {escape(baseline)} [95% CI]</th>"
+            "<th>Net present value [95% CI]</th><th>Payback</th></tr>")  # fmt: skip
+    summary = (f"<div class='card'><table><thead>{head}</thead><tbody>{''.join(rows)}"
+               "</tbody></table></div>")  # fmt: skip
+    figs = figure_html(figures.waterfall_figure(valuation.summary, baseline, colours, currency))
+    figs += figure_html(figures.net_value_figure(valuation.yearly, baseline, colours, currency))
+    assumptions = "".join(
+        f"<tr><td>{escape(label)}</td><td>{escape(text)}</td><td>{escape(unit)}</td></tr>"
+        for label, text, unit in assumption_rows(valuation.money)
+    )
+    note = ("<p class='note'>Money is valued from the stored results (orgsim value); changing "
+            "an assumption never re-runs the simulation. Defaults are sourced in docs/model.md; "
+            "'set your own' marks those a strategist should replace.</p>")  # fmt: skip
+    money_table = (
+        "<div class='card'><table><thead><tr><th>Money assumption</th><th>Value</th>"
+        f"<th>Unit</th></tr></thead><tbody>{assumptions}</tbody></table></div>"
+    )
+    return [
+        section(f"The business case ({currency})", summary + figs),
+        section("Money assumptions", note + money_table),
+    ]
 
 
 def figure_html(fig: go.Figure) -> str:

@@ -33,10 +33,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from orgsim import __version__, figures
-from orgsim.money import COSTS, Valuation, format_money, payback_text, read_valuation
+from orgsim.money import (
+    COSTS,
+    Valuation,
+    assumption_rows,
+    format_money,
+    payback_text,
+    read_valuation,
+)
 from orgsim.overview import diff_text, fmt
 from orgsim.overview import verdict as tone
-from orgsim.parameters import Money
 from orgsim.results import Results, atomic_write_bytes, compare, timeseries_bands
 from orgsim.verdict import Verdict, from_results
 
@@ -335,7 +341,7 @@ def method_slides(results: Results, said: Verdict, valuation: Valuation | None) 
         )
     out = [Slide("Assumptions and method", paragraphs=tuple(lines))]
     if valuation is not None:
-        rows = money_rows(valuation.money)
+        rows = assumption_rows(valuation.money)
         for start in range(0, len(rows), MONEY_ROWS):
             chunk = rows[start : start + MONEY_ROWS]
             table = Table(("Money assumption", "Value", "Unit"), tuple(chunk), (6.8, 2.5, 3.033))
@@ -348,30 +354,6 @@ def method_slides(results: Results, said: Verdict, valuation: Valuation | None) 
                 )
             )
     return out
-
-
-def money_rows(money: Money) -> list[tuple[str, str, str]]:
-    """(field and description, value, unit) of every money field that is set."""
-    rows = []
-    for name, info in type(money).model_fields.items():
-        value = getattr(money, name)
-        if value is None:
-            continue
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        unit = str(extra.get("unit", ""))
-        source = str(extra.get("source", ""))
-        label = name.replace("_", " ").capitalize()
-        if "set your own" in source.lower():
-            label += " (set your own)"
-        if isinstance(value, list):
-            text = ", ".join(f"{v:,.0f}" for v in value)
-        elif isinstance(value, float):
-            text = f"{value * 100:.1f}%" if unit.startswith("share") else f"{value:,.4g}"
-            text = f"{value:,.0f}" if value >= 1000 else text
-        else:
-            text = str(value)
-        rows.append((label, text, unit))
-    return rows
 
 
 # --- static export ----------------------------------------------------------------------------

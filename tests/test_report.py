@@ -10,6 +10,7 @@ from results_fixtures import make_results
 
 from orgsim import figures, report
 from orgsim.measures import KEY_MEASURES
+from orgsim.money import format_money
 from orgsim.results import load
 
 #: Time series of the key measures (not the horizon-only correlation), a Sankey per policy,
@@ -51,6 +52,28 @@ def test_the_report_uses_the_dashboard_figure_builders(
     report.render(load(written.parent / "tiny"))
     assert calls.count("timeseries_figure") == len(KEY_MEASURES) - 1
     assert calls.count("flows_figure") == 2 and calls.count("peter_figure") == 1
+
+
+def test_a_valued_folder_backs_its_money_figures_in_the_report(written: Path, tmp_path) -> None:
+    import shutil
+
+    from orgsim.money import value_folder
+
+    folder = tmp_path / "valued"
+    shutil.copytree(written.parent / "tiny", folder)
+    before = report.render(load(folder))
+    assert "The business case" not in before and "Money assumptions" not in before
+    valuation = value_folder(folder)
+    html = report.render(load(folder)).replace("&#x27;", "'")
+    net = valuation.comparison().query("policy == 'genuine' and measure == 'net_value'").iloc[0]
+    assert f"{format_money(net['diff'], 'GBP', sign=True)} <small>[" in html
+    assert "<h2>The business case (GBP)</h2>" in html and "Payback" in html
+    assert "Business case: where the money comes and goes" in html
+    assert "Cumulative net value against the baseline" in html
+    assert "<td>Discount rate</td><td>3.5%</td><td>per year</td>" in html
+    assert html.count("Plotly.newPlot(") == FIGURES + 2
+    # the verdict's net value is the one in the table
+    assert html.index("Net value against the baseline") < html.index("<h2>The business case")
 
 
 @pytest.mark.browser
