@@ -170,7 +170,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     Runs no code a scenario names: rule, measure and stop references are checked on disk
     (the file exists and defines the name; the module can be found), and the files and
     modules a run would import are listed. Prints an estimate of the run's cost."""
-    from orgsim.extensions import check_plan, check_points, scenario_imports
+    from orgsim.extensions import (
+        check_plan,
+        check_points,
+        check_without_imports,
+        scenario_imports,
+    )
     from orgsim.fit.errors import FitInputError
     from orgsim.fit.posterior import check_parameters_from
     from orgsim.rules.resolve import RuleReferenceError
@@ -184,6 +189,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             if not imports:  # only orgsim's own rules: check their parameters and phases too
                 check_plan(scenario)
                 check_points(scenario)
+            else:  # what can be checked without running the scenario's code
+                check_without_imports(scenario)
             try:
                 check_parameters_from(scenario)
             except FitInputError as exc:  # it names the posterior file, not the scenario

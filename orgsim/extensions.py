@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from orgsim.measures import Measure, select_measures
 from orgsim.parameters import ModelParams
-from orgsim.rules import ExtraPhase, build_rules
+from orgsim.rules import DEFAULT_PHASES, RULES, ExtraPhase, build_rules
 from orgsim.rules.base import Rule
 from orgsim.rules.organisation import SpanShape
 from orgsim.rules.resolve import (
@@ -263,6 +263,40 @@ def _culprit(err: BaseException) -> str:
     return found
 
 
+def check_without_imports(scenario: Scenario) -> None:
+    """What validation can check of a scenario that names code, without importing it: the
+    parameters of orgsim's own rules, and the phase names that added phases and record_after
+    refer to when no added phase of unknown name could supply them."""
+    for spec in scenario.policies:
+        sets = [("rules", scenario.rules), (f"policies[{spec.name}].rules", spec.rules)]
+        for where, rules in sets:
+            for slot, ref in rules.items():
+                use = ref if ref is None or isinstance(ref, str) else ref.use
+                if use is not None and ":" not in use:  # a registered name: no code to run
+                    _rule(ref, slot, f"{where}.{slot}", scenario, spec.name)
+    removed = {s for s, r in scenario.rules.items() if r is None}
+    names = [n for n in DEFAULT_PHASES if n not in removed]
+    unknown = []  # added phases whose name only their code knows
+    for i, ph in enumerate(scenario.phases):
+        if ":" in ph.use:
+            unknown.append(i)
+        elif ph.use in RULES:
+            names.append(RULES[ph.use].slot)
+
+    def check(name: str, where: str, others: list[int]) -> None:
+        if name in names or others:
+            return
+        hint = difflib.get_close_matches(name, names, n=1)
+        also = f"; did you mean {hint[0]}?" if hint else f"; phases: {', '.join(names)}"
+        raise RuleReferenceError(f"{where}: unknown phase {name!r}{also}")
+
+    for i, ph in enumerate(scenario.phases):
+        where = "before" if ph.before else "after"
+        check(ph.before or ph.after, f"phases[{i}].{where}", [j for j in unknown if j != i])
+    if scenario.record_after is not None:
+        check(scenario.record_after, "record_after", unknown)
+
+
 def scenario_imports(scenario: Scenario) -> list[str]:
     """Check every rule, phase, measure and stop-condition reference WITHOUT running any code
     (files exist and define the name, modules can be found, registered names are registered);
@@ -297,4 +331,5 @@ def scenario_imports(scenario: Scenario) -> list[str]:
 
 
 __all__ = ["Extensions", "RuleReferenceError", "build_model", "check_extensions", "check_plan",
-           "check_points", "resolve_extensions", "scenario_imports"]  # fmt: skip
+           "check_points", "check_without_imports", "resolve_extensions",
+           "scenario_imports"]  # fmt: skip

@@ -311,3 +311,25 @@ def test_the_dashboard_command_passes_only_the_bounds_given(monkeypatch) -> None
     assert str(root) == "res" and first["max_people"] == 5000 and not first["debug"]
     assert "max_replications" not in first and not second["debug"]  # --debug: tracebacks only
     assert "max_people" not in second
+
+
+def test_validate_checks_what_it_can_of_a_scenario_that_names_code(tmp_path: Path) -> None:
+    (tmp_path / "mine.py").write_text("from orgsim.rules import Phase\nclass Mine(Phase): pass\n")
+    head = "name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+    for extra, said in [
+        ("rules: {filling: {use: filling, params: {ordr: bottom-up}}}\n"
+         "phases: [{use: ./mine.py:Mine, after: engagement}]\n",
+         "rules.filling.params.ordr: unknown field; did you mean order?"),
+        ("phases: [{use: ./mine.py:Mine, after: engagment}]\n",
+         "phases[0].after: unknown phase 'engagment'; did you mean engagement?"),
+        ("phases: [{use: ./mine.py:Mine, after: engagement}]\nrecord_after: leavng\n", None),
+        ("phases: [{use: ./mine.py:Mine, after: engagement}, {use: ./mine.py:Mine, "
+         "before: mine}]\n", None),  # the second may name the first's phase: not refused
+    ]:  # fmt: skip
+        path = tmp_path / "s.yaml"
+        path.write_text(head + extra)
+        result = orgsim("validate", str(path))
+        if said is None:  # could be the added phase's own name: only a run can tell
+            assert result.returncode == 0, result.stderr
+        else:
+            assert result.returncode == 2 and said in result.stderr, result.stderr
