@@ -111,10 +111,12 @@ def check_reference(ref: str, field: str, base_dir: Path | None = None) -> str |
                 raise RuleReferenceError(f"{field}: {'.'.join(parts[: i - 1])!r} is not a package")
             raise RuleReferenceError(f"{field}: cannot find module {'.'.join(parts[:i])!r}")
         origin, locations = found
+    parents = [".".join(parts[:k]) for k in range(1, len(parts))]  # their __init__ runs too
+    also = f"; first the __init__ of {', '.join(parents)}" if parents else ""
     if origin and origin.endswith(".py") and Path(origin).is_file():
         _check_defined(Path(origin), name, field)
-        return f"module {module_ref} ({origin}; {field})"
-    return f"module {module_ref} (found; not checked further without running it; {field})"
+        return f"module {module_ref} ({origin}{also}; {field})"
+    return f"module {module_ref} (found; not checked further without running it{also}; {field})"
 
 
 def _find_submodule(locations: list[str], name: str) -> tuple[str | None, list[str]] | None:
