@@ -77,5 +77,26 @@ class AttributeDrawers:
             people |= {c: default[c] for c in missing}
         for name in self.order():
             if name not in people:
-                people[name] = np.asarray(self._draw[name](rng, grades, people))
+                values = np.asarray(self._draw[name](rng, grades, people))
+                people[name] = _checked(name, values, model.people.columns[name].dtype, grades)
         return people
+
+
+def _checked(name: str, values: np.ndarray, dtype: str, grades: np.ndarray) -> np.ndarray:
+    """An added attribute's drawn values, refused if they do not fit its column: one per
+    person, and no fractions or numbers where it holds integers or booleans (they were cast
+    silently: 0.3 became True, 2.7 became 2)."""
+    if values.shape != grades.shape:
+        raise ValueError(
+            f"person attribute {name!r}: its draw returned shape {values.shape} for "
+            f"{len(grades)} people; return one value per person"
+        )
+    kind = np.dtype(dtype).kind
+    if kind == "b" and values.dtype.kind != "b" and not np.isin(values, (0, 1)).all():
+        raise ValueError(
+            f"person attribute {name!r} is bool: its draw returned {values.dtype} values other "
+            "than 0 and 1"
+        )
+    if kind in "iu" and values.dtype.kind == "f" and not np.all(values == np.round(values)):
+        raise ValueError(f"person attribute {name!r} is {dtype}: its draw returned fractions")
+    return values

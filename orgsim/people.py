@@ -173,6 +173,12 @@ class People:
         """Register a new person attribute (for extensions); every row starts empty."""
         if name in self.columns or hasattr(self, name):
             raise ValueError(f"person attribute {name!r} already exists")
+        kind = np.dtype(dtype).kind
+        if kind in "iub" and not (np.isfinite(empty) and float(empty).is_integer()):
+            raise ValueError(  # NaN would become True, or the most negative integer
+                f"person attribute {name!r}: empty={empty!r} is not a {dtype} value; give "
+                "empty= one (e.g. -1 or False) for the rows of people who left"
+            )
         self.columns[name] = Column(dtype, empty, meaning)
         setattr(self, name, np.full(len(self), empty, dtype=dtype))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,3 +65,27 @@ def test_a_population_rule_returning_an_unknown_attribute_is_refused() -> None:
     with pytest.raises(ValueError, match=r"Typo.initial returned unknown attribute\(s\) 'skil'; "
                        r"did you mean skill\?"):  # fmt: skip
         OrgModel({"organisation": {"size": 60}}, rules={"population": Typo()})
+
+
+@pytest.mark.parametrize(
+    ("dtype", "empty", "draw", "said"),
+    [
+        ("int64", np.nan, lambda r, g, p: np.zeros(len(g), int), "empty=nan is not a int64"),
+        ("bool", np.nan, lambda r, g, p: np.zeros(len(g), bool), "empty=nan is not a bool"),
+        ("bool", 0, lambda r, g, p: np.full(len(g), 0.3), "returned float64 values other than"),
+        ("int32", -1, lambda r, g, p: np.full(len(g), 2.7), "is int32: its draw returned frac"),
+        ("float64", np.nan, lambda r, g, p: np.zeros(3), "returned shape (3,) for"),
+    ],
+)
+def test_an_added_attribute_must_fit_its_column(dtype, empty, draw, said) -> None:
+    class Adds(Phase):
+        slot = "adds"
+
+        def setup(self, model) -> None:
+            model.add_attribute("extra", draw, dtype=dtype, empty=empty)
+
+        def step(self, model) -> None:
+            pass
+
+    with pytest.raises(ValueError, match=re.escape(said)):
+        OrgModel({"organisation": {"size": 60}}, phases=[ExtraPhase(Adds(), "after", "growth")])

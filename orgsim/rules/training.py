@@ -51,7 +51,9 @@ class Training(Phase):
     def setup(self, model: OrgModel) -> None:
         never = lambda rng, grades, people: np.full(len(grades), -1)  # noqa: E731
         model.add_attribute("trained_month", never, dtype="int32", empty=-1)
-        model.add_attribute("training_considered", lambda r, g, p: np.zeros(len(g)), "bool", 0)
+        model.add_attribute(
+            "training_considered", lambda r, g, p: np.zeros(len(g), bool), "bool", 0
+        )
 
     def step(self, model: OrgModel) -> None:
         people, share = model.people, model.params.policy.management_training
