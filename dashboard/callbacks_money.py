@@ -66,7 +66,12 @@ def register(app: Dash, root: Path) -> None:
         try:
             m = money_from_sliders(base, values) if None not in values.values() else base
             valuation = exp.valuation(m)
-        except (MoneyError, ValidationError, KeyError) as err:
+        except ValidationError as err:  # a slider value outside what the money model takes
+            e = err.errors()[0]
+            field = ".".join(map(str, e["loc"]))
+            text = f"Cannot value with these settings: {field}: {e['msg']}"
+            return empty(text), empty(""), text, *shown
+        except (MoneyError, KeyError) as err:
             text = f"No money results for this experiment: {short(err)}"
             return empty(text), empty(""), text, *shown
         r = exp.results

@@ -130,6 +130,24 @@ def test_a_slider_revalues_without_touching_the_stored_results(money_root: Path)
     assert tripled["genuine", "net_value"] != pytest.approx(after["genuine", "net_value"])
 
 
+def test_an_out_of_range_money_value_is_named_not_dumped(money_root: Path) -> None:
+    from test_bounds import post
+
+    from dashboard import create_app
+    from dashboard.data import MONEY_SLIDERS
+
+    app = create_app(money_root)
+    values = {"grade1_salary": -5.0, "on_cost_rate": 0.25, "output_value_multiple": 2.0,
+              "fill_cost_scale": 1.0, "discount_rate": 0.035}  # fmt: skip
+    inputs = [(ids.EXPERIMENT, "value", "tiny")]
+    inputs += [(ids.money_slider(n), "value", values[n]) for n in MONEY_SLIDERS]
+    response = post(app, f"{ids.MONEY_STATUS}.children", inputs)
+    assert response.status_code == 200
+    text = response.get_json()["response"][ids.MONEY_STATUS]["children"]
+    assert text.startswith("Cannot value with these settings: ")
+    assert "salary" in text and "pydantic" not in text and "validation error" not in text
+
+
 def test_a_sweep_is_revalued_with_each_points_values(sweeps_root: Path) -> None:
     """Re-valuing a sweep or a sensitivity analysis reads each run's name only and joins the
     points' swept values: the same tables as valuing the folder from disk."""
