@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from functools import wraps
 from numbers import Real
@@ -77,12 +78,17 @@ def maybe_text(value: Any, what: str) -> str | None:
 
 
 def year_value(value: Any) -> float | None:
-    """The year slider's value: None or a number (else BadValue)."""
+    """The year slider's value: None or a finite number of at most 10,000 (else BadValue)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise BadValue(f"ignored a year that is not a number: {value!r:.80}")
+    if abs(value) > MAX_YEAR:  # a run has at most 10,000 steps
+        raise BadValue(f"ignored a year beyond {MAX_YEAR:,}: {value:.3g}")
     return float(value)
+
+
+MAX_YEAR = 10_000
 
 
 def register(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:

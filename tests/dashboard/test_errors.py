@@ -47,6 +47,7 @@ def test_hostile_experiment_names_are_refused_in_the_page(results_root: Path, na
         (f"{ids.TIMESERIES_GRAPH}.figure", [(ids.MEASURE, "value", ["engagement"])]),
         (f"{ids.HEATMAP_GRAPH}.figure", [(ids.YEAR, "value", "two")]),
         (f"{ids.HEATMAP_GRAPH}.figure", [(ids.YEAR, "value", [1])]),
+        (f"{ids.HEATMAP_GRAPH}.figure", [(ids.YEAR, "value", 1e308)]),
         (f"{ids.FLOWS_GRAPH}.figure", [(ids.FLOW_POLICY, "value", {"name": "x"})]),
         (f"{ids.PROFILE_GRAPH}.figure", [(ids.PROFILE_MEASURE, "value", [1, 2])]),
         (f"{ids.SENSITIVITY_GRAPH}.figure", [(ids.SENSITIVITY_MEASURE, "value", {})]),
