@@ -51,6 +51,11 @@ class Employee(mesa.Agent):
             model.people.array(name)[self.row] = value
         elif name in _MESA or model is None:
             object.__setattr__(self, name, value)
+        elif isinstance(getattr(type(self), name, None), property):  # grade, role, position...
+            raise AttributeError(
+                f"{type(self).__name__}.{name} is read-only: it follows the post the person holds; "
+                "move people with model.move_people (or hire and remove_people)"
+            )
         else:
             raise AttributeError(
                 f"{type(self).__name__} has no attribute {name!r}{_hint(self, name)}; add person "

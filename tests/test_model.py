@@ -712,6 +712,10 @@ def test_a_misspelled_attribute_is_an_error_not_a_new_attribute() -> None:
     assert "engagment" not in vars(agent)
     with pytest.raises(AttributeError, match="add_attribute"):
         agent.favourite_colour = "green"
+    grade = agent.grade
+    with pytest.raises(AttributeError, match=r"Employee\.grade is read-only: .* move_people"):
+        agent.grade = grade + 1
+    assert agent.grade == grade
 
 
 def test_agent_step_runs_the_per_person_rules() -> None:
