@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from orgsim.measures import Measure, select_measures
 from orgsim.parameters import ModelParams
-from orgsim.rules import DEFAULT_PHASES, RULES, ExtraPhase, build_rules
+from orgsim.rules import DEFAULT_PHASES, RULES, ExtraPhase, build_rules, unread_levers
 from orgsim.rules.base import Rule
 from orgsim.rules.organisation import SpanShape
 from orgsim.rules.resolve import (
@@ -155,10 +155,8 @@ def check_shadowing(scenario: Scenario, policy: str, ext: Extensions) -> None:
     if not levers:
         return
     components, phases = build_rules(scenario.model_params(policy), ext.rules, ext.phases)
-    rules = [r for r in components.values() if r is not None] + [r for _, r in phases]
-    read = {lever for rule in rules for lever in getattr(rule, "levers", ())}
     replaced = [s for s, r in ext.rules.items()]
-    for lever in sorted(levers - read):
+    for lever in unread_levers([*components.values(), *(r for _, r in phases)], levers):
         raise RuleReferenceError(
             f"policies[{policy}].levers.{lever}: no rule of this policy reads it (replaced or "
             f"removed: {', '.join(replaced) or 'none'}); set the replacement rule's parameters "

@@ -64,6 +64,7 @@ class OrgModel(mesa.Model):
         self.month = 0
         self.step_months = self.params.step_months
         self.components, self.phases = build_rules(self.params, rules, phases)
+        self._check_levers(policy_overrides or {})
         self.hierarchy = self.components["organisation"].build(self)
         self.holder = np.full(self.hierarchy.size, -1, dtype=np.int64)  # position -> row
         self.people = People(self.hierarchy.size)
@@ -344,6 +345,17 @@ class OrgModel(mesa.Model):
         for pos, key in enumerate(zip(h.grade.tolist(), h.role.tolist(), strict=True)):
             index.setdefault(key, []).append(pos)
         return {k: np.array(v, dtype=np.int64) for k, v in index.items()}
+
+    def _check_levers(self, overrides: dict[str, Any]) -> None:
+        """A lever set in ``policy_overrides`` that no rule of this model reads (its rule was
+        replaced) would silently do nothing: an error naming it."""
+        from orgsim.rules import unread_levers
+
+        for lever in unread_levers(self.rules(), overrides):
+            raise ValueError(
+                f"policy_overrides: {lever!r}: no rule of this model reads it (was its rule "
+                "replaced?); set the replacement rule's parameters instead"
+            )
 
     def _check_reads(self) -> None:
         """A rule that reads an attribute no population rule or added attribute supplies

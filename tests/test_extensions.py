@@ -595,3 +595,17 @@ def test_the_slow_rule_warning_points_at_the_researchers_rule() -> None:
     (slow,) = [w for w in caught if issubclass(w.category, SlowRuleWarning)]
     assert slow.filename == __file__ and "Idle is a per-person rule" in str(slow.message)
     assert slow.lineno == Idle.step_person.__code__.co_firstlineno
+
+
+def test_a_lever_whose_rule_was_replaced_is_refused_and_every_other_lever_is_read() -> None:
+    from orgsim.parameters import Policy
+
+    shadowed = parse_scenario(BAD.format(extra="rules: {selection: worst}").replace(
+        "base: single-ladder}", "base: single-ladder, levers: {selection: random}}"))  # fmt: skip
+    with pytest.raises(RuleReferenceError, match=r"policies\[a\]\.levers\.selection: no rule"):
+        check_extensions(shadowed)
+    with pytest.raises(ValueError, match="policy_overrides: 'selection': no rule of this model"):
+        OrgModel(SMALL, rules={"selection": "worst"}, policy_overrides={"selection": "random"})
+    defaults = Policy()
+    for lever in Policy.model_fields:  # each lever, coaching_cost too, is read by a default rule
+        OrgModel(SMALL, policy_overrides={lever: getattr(defaults, lever)})

@@ -8,6 +8,7 @@ phases inserted, without editing orgsim.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -92,6 +93,13 @@ class ExtraPhase:
             raise ValueError(f"ExtraPhase.where: {self.where!r}; give 'before' or 'after'")
 
 
+def unread_levers(rules: Iterable[Any], levers: Iterable[str]) -> list[str]:
+    """The ``levers`` no rule among ``rules`` reads (its ``levers``): a lever whose rule was
+    replaced or removed, which would silently do nothing."""
+    read = {lever for rule in rules if rule is not None for lever in getattr(rule, "levers", ())}
+    return sorted(set(levers) - read)
+
+
 def build_rules(
     params: ModelParams,
     overrides: dict[str, Any] | None = None,
@@ -137,4 +145,4 @@ def build_rules(
 __all__ = ["COMPONENTS", "DEFAULT_PHASES", "RULES", "SLOTS", "AcceptanceRule", "Candidates",
            "ExtraPhase", "FillingRule", "Offer", "OrganisationRule", "PersonRule", "Phase",
            "PopulationRule", "Rule", "RuleReferenceError", "SelectionRule", "Vacancy",
-           "build_rules", "register", "resolve_rule"]  # fmt: skip
+           "build_rules", "register", "resolve_rule", "unread_levers"]  # fmt: skip

@@ -21,7 +21,7 @@ class Coaching(Phase):
     while (see the engagement rule). Each conversation is a 'coached' event (its cost is the
     coaching_cost measure)."""
 
-    levers = ("coaching_reach", "coaching_noise_reduction")
+    levers = ("coaching_reach", "coaching_noise_reduction", "coaching_cost")  # cost: its measure
 
     def step(self, model: OrgModel) -> None:
         people, pol = model.people, model.params.policy
