@@ -50,6 +50,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy.special import stdtrit  # the t quantile, without importing scipy.stats (slow)
 
+from orgsim.fit.posterior import FIT_TABLE
 from orgsim.measures import KEY_MEASURES, MEASURES, Measure, split_name
 
 MANIFEST = "manifest.json"
@@ -335,7 +336,7 @@ def foreign_files(folder: Path) -> list[str]:
     """Names in a results folder that orgsim did not write (hidden names are its temporary
     files): what --force, which replaces the whole folder, must not delete unasked."""
     ours = {MANIFEST, "parts", *(f"{t}.parquet" for t in TABLES), *MONEY_FILES,
-            *SENSITIVITY_FILES}  # fmt: skip
+            *SENSITIVITY_FILES, FIT_TABLE}  # fmt: skip
     return sorted(p.name for p in folder.iterdir() if p.name not in ours and p.name[0] != ".")
 
 

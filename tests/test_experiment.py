@@ -163,6 +163,7 @@ def test_force_refuses_to_delete_files_orgsim_did_not_write(tmp_path: Path) -> N
     assert (out / "summary.parquet").stat().st_mtime_ns == stamp
     (out / "notes.txt").unlink()
     (out / "drafts").rmdir()
+    (out / "fit.parquet").write_bytes(b"")  # a fit's check, copied in by orgsim: replaced
     run_experiment(scenario, out, workers=1, force=True)
     assert (out / "summary.parquet").stat().st_mtime_ns != stamp
 

@@ -575,6 +575,22 @@ def test_registering_a_taken_name_is_refused() -> None:
     assert register("selection")(default) is default  # the same class again: harmless
 
 
+def test_one_file_imported_twice_registers_its_rule_once(tmp_path: Path, monkeypatch) -> None:
+    """A scenario's './rules_twice.py:F' and a researcher's 'import rules_twice' load the
+    file as two modules: the same rule, not a clash."""
+    from orgsim.rules.resolve import import_object
+
+    (tmp_path / "rules_twice.py").write_text(
+        "from orgsim.rules import Phase, register\n\n@register('twice-flat')\n"
+        "class F(Phase):\n    def step(self, model):\n        pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    import rules_twice  # noqa: F401
+
+    assert import_object("./rules_twice.py:F", "phases[0].use").__name__ == "F"
+
+
 def test_an_extra_phase_must_go_before_or_after() -> None:
     with pytest.raises(ValueError, match=r"ExtraPhase\.where: 'After'; give 'before' or 'after'"):
         ExtraPhase(Phase(), "After", "growth")

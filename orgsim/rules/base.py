@@ -9,9 +9,11 @@ rules register themselves here exactly as a researcher's rules do.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -204,11 +206,7 @@ def register(name: str):
 
     def decorate(cls: type[Rule]) -> type[Rule]:
         taken = RULES.get(name)
-        same = taken is not None and (taken.__module__, taken.__qualname__) == (
-            cls.__module__,
-            cls.__qualname__,
-        )  # the same class imported again
-        if taken is not None and not same:
+        if taken is not None and _origin(taken) != _origin(cls):  # not the same class again
             raise ValueError(
                 f"register({name!r}): the name is taken by {taken.__module__}."
                 f"{taken.__qualname__} (registering again would replace it in every model); "
@@ -218,6 +216,16 @@ def register(name: str):
         return cls
 
     return decorate
+
+
+def _origin(cls: type) -> tuple[str, str]:
+    """Where a class is defined (its file, else its module) and its name: the same for one
+    file imported twice, as './my_rules.py:X' by a scenario and as ``import my_rules``."""
+    try:
+        where = str(Path(inspect.getfile(cls)).resolve())
+    except (TypeError, OSError):  # defined in code with no file
+        where = cls.__module__
+    return where, cls.__qualname__
 
 
 class SlowRuleWarning(UserWarning):
