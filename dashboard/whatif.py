@@ -11,6 +11,7 @@ evaluated or used as a path.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,7 +162,24 @@ def start_values(source: Source, limits: Limits) -> dict[str, Any]:
             value = min(value, QUICK_RUN["replications"])
         cap = limits.cap(lever)
         values[lever.name] = value if cap is None else min(value, cap)
-    return values | lever_values(source.params(changed))
+    return fit_work(values, len(compared), limits) | lever_values(source.params(changed))
+
+
+def fit_work(values: dict[str, Any], policies: int, limits: Limits) -> dict[str, Any]:
+    """The form's run values shrunk to this server's work bound (employee-months): fewer
+    years first (whole years, at least one), then fewer replications, then fewer people; a
+    large scenario's what-if then starts within bounds rather than refused as it opens."""
+    out = dict(values)
+
+    def work() -> float:
+        return policies * 12 * out["size"] * out["replications"] * out["years"]
+
+    for name, least in (("years", 1), ("replications", 1), ("size", 10)):
+        if work() <= limits.employee_months:
+            break
+        room = limits.employee_months * out[name] / work()  # the most of ``name`` that fits
+        out[name] = max(least, math.floor(room))
+    return out
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,17 @@ def test_the_form_starts_from_the_stored_scenario(five_root: Path) -> None:
     assert (start["size"], start["share_wanting_to_lead"]) == (40, 0.4)
     assert (start["years"], start["replications"]) == (1, 1)
     assert start_values(source, Limits(people=30))["size"] == 30  # within this server's bounds
+    # and within its work bound: 4 policies x 1 x 40 people x 1 year x 12 = 1,920 > 1,000
+    small = start_values(source, Limits(employee_months=1_000))
+    assert (small["years"], small["replications"], small["size"]) == (1, 1, 20)
+
+
+def test_a_large_scenario_starts_within_the_work_bound() -> None:
+    from dashboard.whatif import fit_work
+
+    large = {"size": 100_000, "replications": 5, "years": 20}  # scenarios/large-org.yaml's
+    assert fit_work(large, 2, Limits()) == large | {"years": 4}  # 4.8e7 <= 5e7 employee-months
+    assert fit_work(large | {"years": 2}, 2, Limits()) == large | {"years": 2}  # already fits
 
 
 def test_the_stored_policies_run_as_stored_with_the_changed_one_beside(five_root: Path) -> None:
