@@ -221,8 +221,11 @@ def _check_chart(rule: object, params: ModelParams, where: str) -> None:
     try:
         rule.check(params)
     except ValueError as err:
+        pol = params.policy
+        resized = pol.hold_pay_bill and pol.specialist_top_grade is not None
+        why = " (hold_pay_bill resizes it to the pay bill of the chart without a specialist "
         message = f"{where}: the chart of positions cannot be built: {err}"
-        raise RuleReferenceError(message) from None
+        raise RuleReferenceError(message + (why + "ladder)" if resized else "")) from None
 
 
 def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
@@ -266,6 +269,12 @@ def check_without_imports(scenario: Scenario) -> None:
     parameters of orgsim's own rules, and the phase names that added phases and record_after
     refer to when no added phase of unknown name could supply them."""
     for spec in scenario.policies:
+        chart = spec.rules.get("organisation", scenario.rules.get("organisation"))
+        use = chart if chart is None or isinstance(chart, str) else chart.use
+        if use is None or ":" not in use:  # orgsim's own chart: check it can be built
+            rule = _rule(chart or "organisation", "organisation", "rules.organisation",
+                         scenario, spec.name)  # fmt: skip
+            _check_chart(rule, scenario.model_params(spec.name), f"policies[{spec.name}]")
         sets = [("rules", scenario.rules), (f"policies[{spec.name}].rules", spec.rules)]
         for where, rules in sets:
             for slot, ref in rules.items():

@@ -102,6 +102,10 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "money: {salary_by_grade: [30000, 40000]}\n",
          "line 4: money.salary_by_grade: 2 entries, but the organisation has 6 grades"),
+        ("name: x\npolicies:\n  - {name: a, base: genuine-dual-track, levers: {hold_pay_bill: "
+         "true}}\norganisation: {size: 22, grades: 6, span: 2}\n",
+         "organisation.size (17) leaves 2 IC positions for 3 IC grades (hold_pay_bill resizes it "
+         "to the pay bill of the chart without a specialist ladder)"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "organisation: {size: 10, grades: 12}\n",
          "policies[a]: the chart of positions cannot be built: organisation.size (10) leaves 1 "
@@ -322,6 +326,8 @@ def test_validate_checks_what_it_can_of_a_scenario_that_names_code(tmp_path: Pat
          "rules.filling.params.ordr: unknown field; did you mean order?"),
         ("phases: [{use: ./mine.py:Mine, after: engagment}]\n",
          "phases[0].after: unknown phase 'engagment'; did you mean engagement?"),
+        ("phases: [{use: ./mine.py:Mine, after: growth}]\norganisation: {size: 10, grades: 12}\n",
+         "policies[a]: the chart of positions cannot be built: organisation.size (10) leaves"),
         ("phases: [{use: ./mine.py:Mine, after: engagement}]\nrecord_after: leavng\n", None),
         ("phases: [{use: ./mine.py:Mine, after: engagement}, {use: ./mine.py:Mine, "
          "before: mine}]\n", None),  # the second may name the first's phase: not refused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from orgsim.hierarchy import (
@@ -30,11 +31,13 @@ class SpanShape(OrganisationRule):
     levers = ("ic_ceiling_grade", "specialist_top_grade", "specialist_share", "hold_pay_bill")
 
     def check(self, params: ModelParams) -> None:
-        """ValueError if the chart ``build`` would make cannot be made, found without laying
-        out its positions (what ``orgsim validate`` runs)."""
+        """ValueError if the chart ``build`` would make cannot be made (what ``orgsim
+        validate`` runs): by building it, as a run does (the equal-cost resizing too), up to
+        200,000 positions; beyond, by its layer counts alone (cheap at any size, and a large
+        organisation never lacks posts for its grades)."""
         org, pol = params.organisation, params.policy
-        if org.chart:
-            chart_from_entries([(e.grade, e.role, e.positions) for e in org.chart], org.span)
+        if org.chart or org.size <= 200_000:
+            self.build(SimpleNamespace(params=params))  # type: ignore[arg-type]
         else:
             chart_layers(org.size, org.grades, org.span, pol.ic_ceiling_grade,
                          pol.specialist_top_grade, pol.specialist_share)  # fmt: skip
