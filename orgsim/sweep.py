@@ -14,7 +14,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from orgsim.parameters import ModelParams, Section
 
@@ -28,6 +28,14 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _as_floats_if_any(values: list[Value]) -> list[Value]:
+    """Whole numbers as floats when any value is a fraction ([0, 0.25] -> [0.0, 0.25]): a
+    results column takes its type from the first run, and 0.25 does not fit an int column."""
+    if any(isinstance(v, float) for v in values):
+        return [float(v) if _is_number(v) else v for v in values]
+    return values
+
+
 class SweepParameter(Section):
     """The values of one swept parameter: a list, or a range [low, high]."""
 
@@ -38,6 +46,11 @@ class SweepParameter(Section):
     high: float | None = Field(None, description="Upper end of a range.")
     steps: int = Field(5, ge=2, le=1000, description="Grid points across a range.")
     integer: bool = Field(False, description="Round sampled values to whole numbers.")
+
+    @field_validator("values")
+    @classmethod
+    def _one_number_type(cls, values: list[Value] | None) -> list[Value] | None:
+        return _as_floats_if_any(values) if values is not None else None
 
     @model_validator(mode="after")
     def _values_or_range(self) -> SweepParameter:
@@ -94,6 +107,15 @@ class Sweep(Section):
         min_length=1,
         description="Explicit points (method 'points'), e.g. a sensitivity design.",
     )
+
+    @field_validator("points")
+    @classmethod
+    def _one_number_type_per_path(
+        cls, points: list[dict[str, Value]] | None
+    ) -> list[dict[str, Value]] | None:
+        floats = {p for point in points or () for p, v in point.items() if isinstance(v, float)}
+        return [{p: float(v) if p in floats and _is_number(v) else v for p, v in point.items()}
+                for point in points] if points else points  # fmt: skip
 
     @model_validator(mode="after")
     def _known_paths(self) -> Sweep:

@@ -79,6 +79,21 @@ def test_bad_sweeps_are_reported(sweep: str, message: str) -> None:
         scenario(sweep)
 
 
+def test_whole_and_fractional_values_of_one_parameter_share_a_column(tmp_path: Path) -> None:
+    """[0, 0.25]: the first run's 0 must not make the column integer (0.25 then failed)."""
+    s = scenario("  parameters:\n    policy.specialist_stigma: {values: [0, 0.25]}\n")
+    assert s.sweep.parameters["policy.specialist_stigma"].values == [0.0, 0.25]
+    results = run_experiment(s, tmp_path / "out", workers=1)
+    assert sorted(set(results.table("summary")["policy.specialist_stigma"])) == [0.0, 0.25]
+    points = scenario(
+        "  method: points\n  parameters: {policy.specialist_stigma: {values: [0]}}\n"
+        "  points: [{policy.specialist_stigma: 0}, {policy.specialist_stigma: 0.5}]\n"
+    )
+    assert [p["policy.specialist_stigma"] for p in points.sweep.points] == [0.0, 0.5]
+    grades = scenario("  parameters:\n    organisation.size: {values: [60, 80]}\n")
+    assert grades.sweep.parameters["organisation.size"].values == [60, 80]  # whole stay whole
+
+
 def test_sweep_results_carry_parameter_columns(tmp_path: Path) -> None:
     s = scenario("  parameters:\n    policy.specialist_stigma: {values: [0.0, 0.6]}\n")
     results = run_experiment(s, tmp_path / "out", workers=1)
