@@ -439,8 +439,10 @@ def robustness_text(
         if block.empty:
             continue
         worlds = int(block["worlds"].max())
-        robust = block[block["share_better"] >= ROBUST]
-        fragile = block[block["share_better"] < ROBUST]
+        share = block["share_better"]
+        robust = block[share >= ROBUST]
+        mixed = block[(share < ROBUST) & (share > 1 - ROBUST)]
+        behind = block[share <= 1 - ROBUST]  # better in at most 20% of worlds: mostly worse
 
         def listed(rows: pd.DataFrame) -> str:
             return _join(
@@ -448,12 +450,16 @@ def robustness_text(
                  for r in rows.itertuples()]
             )  # fmt: skip
 
-        text = f"Robustness: across {worlds} sampled plausible worlds, {policy} beats {baseline}"
+        parts = []
         if not robust.empty:
-            text += f" in at least {ROBUST:.0%} of them on {listed(robust)}"
-        if not fragile.empty:
-            text += "; less reliably on " if not robust.empty else " less reliably: on "
-            text += listed(fragile)
+            parts.append(f"beats {baseline} in at least {ROBUST:.0%} of them on {listed(robust)}")
+        if not mixed.empty:
+            parts.append(f"{'' if parts else f'beats {baseline} '}less reliably on "
+                         f"{listed(mixed)}")  # fmt: skip
+        if not behind.empty:
+            parts.append(f"falls short of {baseline} in at least {ROBUST:.0%} of them on "
+                         f"{listed(behind)}")  # fmt: skip
+        text = f"Robustness: across {worlds} sampled plausible worlds, {policy} {'; '.join(parts)}"
         out.append(text + " (share of worlds in which it is better).")
     return " ".join(out) or None
 

@@ -265,6 +265,13 @@ def test_the_robustness_sentence() -> None:
     assert robustness_text(None, MEASURES, KEYS, BASE) is None
     v = build(comparison(), MEASURES, KEYS, BASE, POLICIES, SCALE, robustness)
     assert v.robustness == text and text in v.text()
+    behind = robustness.assign(share_better=[0.1, 0.5, 0.0])  # mostly worse: not 'beats'
+    assert robustness_text(behind, MEASURES, KEYS, BASE) == (
+        "Robustness: across 20 sampled plausible worlds, genuine beats single-ladder less "
+        "reliably on mean engagement (50%); falls short of single-ladder in at least 80% of "
+        "them on voluntary turnover (10%) and team output (0%) (share of worlds in which it is "
+        "better)."
+    )
 
 
 @pytest.fixture(scope="module")
