@@ -157,8 +157,7 @@ def register_sensitivity(app: Dash, root: Path) -> None:
         meta = exp.results.outcome_measures
         if sens is None or measure not in meta:
             raise PreventUpdate
-        rob = sens.robustness.set_index("measure")["share_better"]
-        rules = rules_text(sens.rules, measure, rob.get(measure))
+        rules = rules_text(sens.rules, measure, sens.share_better(measure))
         return figures_sweep.sensitivity_figure(sens.indices, meta[measure]), rules
 
     @app.callback(Output(ids.ROBUSTNESS_GRAPH, "figure"), Input(ids.EXPERIMENT, "value"))

@@ -294,11 +294,11 @@ def sensitivity_html(results: Results, sens: SensitivityTables, colours: dict[st
     meta = results.outcome_measures
     robustness = figures_sweep.robustness_figure(sens.robustness, meta, colours)
     parts = [figure_html(robustness)]
-    share = sens.robustness.set_index("measure")["share_better"]
     for key in [k for k in results.key_outcomes if k in set(sens.indices["measure"])]:
         m = meta[key]
-        text = rules_text(sens.rules, key, share.get(key))
+        text = rules_text(sens.rules, key, sens.share_better(key))
         parts.append(figure_html(figures_sweep.sensitivity_figure(sens.indices, m)))
-        title = f"When does the verdict on {figures_sweep.lower(m.label)} flip?"
+        label = figures_sweep.lower(m.label)
+        title = f"When does the verdict on {label} for {sens.ruled_policy} flip?"
         parts.append(f"<h3>{escape(title)}</h3><pre class='rules'>{escape(text)}</pre>")
     return "".join(parts)

@@ -355,6 +355,17 @@ class SensitivityTables:
     robustness: pd.DataFrame
     rules: dict[str, str]
 
+    @property
+    def ruled_policy(self) -> str:
+        """The policy the verdict rules are about: the first compared one."""
+        return str(self.robustness["policy"].iloc[0]) if len(self.robustness) else ""
+
+    def share_better(self, measure: str) -> float | None:
+        """The ruled policy's share of sampled worlds in which it beats the baseline."""
+        rows = self.robustness[(self.robustness["policy"] == self.ruled_policy)
+                               & (self.robustness["measure"] == measure)]  # fmt: skip
+        return float(rows["share_better"].iloc[0]) if len(rows) else None
+
 
 def read_parquet(path: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """A Parquet file that must hold ``columns``; ResultsError if it is corrupt."""

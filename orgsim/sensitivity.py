@@ -152,7 +152,8 @@ def verdict_rules(x: np.ndarray, wins: pd.DataFrame, names: list[str]) -> dict[s
 
 
 def tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> str:
-    """The tree as indented if/else lines, with splits whose sides agree merged away."""
+    """The tree as indented if/else lines, with splits whose sides agree merged away; each
+    verdict says in how many of its sampled worlds it holds (a leaf is a majority, not all)."""
     t = tree.tree_
 
     def verdict(node: int) -> str | None:  # the single verdict of a subtree, if it has one
@@ -161,10 +162,15 @@ def tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> str:
         left, right = verdict(t.children_left[node]), verdict(t.children_right[node])
         return left if left == right else None
 
+    def counted(node: int) -> str:  # how many of the node's worlds back its verdict
+        n, share = int(t.n_node_samples[node]), t.value[node][0][1] / t.value[node][0].sum()
+        agree = round(share * n) if verdict(node) == "better" else n - round(share * n)
+        return f"{verdict(node)} (in {agree} of its {n} sampled worlds)"
+
     def lines(node: int, depth: int) -> list[str]:
         pad = "|   " * depth
         if verdict(node) is not None:
-            return [f"{pad}|--- {verdict(node)}"]
+            return [f"{pad}|--- {counted(node)}"]
         split = f"{names[t.feature[node]]} <= {t.threshold[node]:.3g}"
         low, high = t.children_left[node], t.children_right[node]
         return [f"{pad}|--- {split}", *lines(low, depth + 1),

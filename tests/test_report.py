@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from results_fixtures import make_results
+from results_fixtures import SENSITIVITY, make_results
 
 from orgsim import figures, report
 from orgsim.measures import KEY_MEASURES
@@ -74,6 +74,22 @@ def test_a_valued_folder_backs_its_money_figures_in_the_report(written: Path, tm
     assert html.count("Plotly.newPlot(") == FIGURES + 2
     # the verdict's net value is the one in the table
     assert html.index("Net value against the baseline") < html.index("<h2>The business case")
+
+
+def test_a_sensitivity_of_two_policies_reports_the_ruled_ones_rules(tmp_path: Path) -> None:
+    from orgsim.scenario import parse_scenario
+    from orgsim.sensitivity import run_sensitivity
+
+    two = SENSITIVITY.replace(
+        "  - {name: genuine, base: genuine-dual-track}\n",
+        "  - {name: genuine, base: genuine-dual-track}\n  - {name: ask, base: ask-the-question}\n",
+    )
+    folder = tmp_path / "two"
+    run_sensitivity(parse_scenario(two), folder, samples=2, workers=1)
+    sens = load(folder).sensitivity()
+    assert sens.ruled_policy == "genuine" and set(sens.robustness["policy"]) == {"genuine", "ask"}
+    html = report.render(load(folder))  # it failed: one share per policy for each measure
+    assert "When does the verdict on mean engagement for genuine flip?" in html
 
 
 @pytest.mark.browser

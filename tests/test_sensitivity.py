@@ -125,6 +125,15 @@ def test_redundant_splits_are_merged() -> None:
     wins = pd.DataFrame({"engagement": x[:, 0] > 0.3})
     text = verdict_rules(x, wins, ["a", "b"])["engagement"]
     assert text.count("better") == 1 and text.count("worse") == 1
+    below = int((x[:, 0] <= 0.308).sum())
+    assert f"worse (in {below} of its {below} sampled worlds)" in text
+
+
+def test_a_verdict_rule_says_how_many_of_its_worlds_it_holds_in() -> None:
+    x = np.linspace(0, 1, 24)[:, None]
+    wins = pd.DataFrame({"engagement": np.isin(np.arange(24), [3, 17])})  # better in 2 of 24
+    text = verdict_rules(x, wins, ["a"])["engagement"]
+    assert text == "|--- worse (in 22 of its 24 sampled worlds)"
 
 
 def test_every_policy_is_compared_unless_one_is_named(tmp_path: Path) -> None:
