@@ -400,6 +400,10 @@ class SensitivityMethod(StrEnum):
     sobol = "sobol"
 
 
+#: Fewer Sobol base samples than this give indices that mean little (a warning, not an error).
+SOBOL_FEWEST = 16
+
+
 @app.command()
 @friendly_errors
 def sensitivity(
@@ -436,6 +440,10 @@ def sensitivity(
     scenario = scenario_with(file, replications=replications, years=years, seed=seed,
                              workers=workers, scheduler=scheduler)  # fmt: skip
     samples = samples or (10 if method is SensitivityMethod.morris else 16)
+    if method is SensitivityMethod.sobol and samples < SOBOL_FEWEST:
+        err.print(f"[yellow]warning:[/] {samples} Sobol base samples give unreliable indices "
+                  f"(intervals wider than the indices, values outside 0..1); use --samples "
+                  f"{SOBOL_FEWEST} or more", highlight=False, soft_wrap=True)  # fmt: skip
     folder = out_dir or Path(f"results/{scenario.name}-{method.value}")
     for item in scenario_imports(scenario):
         err.print(f"imports (runs the code of) {escape(item)}", highlight=False, soft_wrap=True)

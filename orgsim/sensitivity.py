@@ -65,6 +65,16 @@ def design(scenario: Scenario, method: Method, samples: int) -> np.ndarray:
 def compared_policies(scenario: Scenario, policies: str | list[str] | None) -> list[str]:
     """The policies compared with the baseline: those named, or every non-baseline one."""
     others = [p for p in scenario.policy_names if p != scenario.baseline]
+    if not others:  # nothing to compare, whatever --policy says
+        raise ScenarioError(
+            f"policies: only the baseline {scenario.baseline!r}; a sensitivity analysis compares "
+            "another policy with it: add a second policy"
+        )
+    if scenario.sweep is not None:  # the design's points would silently replace it
+        raise ScenarioError(
+            "sweep: a sensitivity analysis samples its own points from 'uncertainties'; remove "
+            "the sweep (or move its parameters into uncertainties), or run it with orgsim run"
+        )
     if policies is None:
         policies = others
     policies = [policies] if isinstance(policies, str) else list(policies)

@@ -109,8 +109,28 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
 
 def test_one_policy_is_not_enough(tmp_path: Path) -> None:
     one = SCENARIO.replace("  - {name: dual, base: genuine-dual-track}\n", "")
-    with pytest.raises(ScenarioError, match="non-baseline policy"):
+    with pytest.raises(ScenarioError, match=r"only the baseline 'single-ladder'; .* second policy"):
         run_sensitivity(parse_scenario(one), tmp_path / "x", samples=2, workers=1)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_scenario_with_a_sweep_is_refused_not_silently_resampled(tmp_path: Path) -> None:
+    swept = SCENARIO + "sweep:\n  parameters:\n    policy.specialist_stigma: {values: [0, 0.2]}\n"
+    with pytest.raises(ScenarioError, match="sweep: a sensitivity analysis samples its own"):
+        run_sensitivity(parse_scenario(swept), tmp_path / "x", samples=2, workers=1)
+    assert not (tmp_path / "x").exists()
+
+
+def test_too_few_sobol_samples_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    args = ["sensitivity", str(path), "--method", "sobol", "--samples", "2", "--workers", "1",
+            "--years", "1", "--out", str(tmp_path / "o")]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "warning: 2 Sobol base samples give unreliable indices" in " ".join(
+        result.output.split()
+    )
 
 
 def test_uncertainty_ranges_are_checked_when_the_scenario_is_read() -> None:
