@@ -51,7 +51,9 @@ class Employee(mesa.Agent):
             model.people.array(name)[self.row] = value
         elif name in _MESA or model is None:
             object.__setattr__(self, name, value)
-        elif isinstance(getattr(type(self), name, None), property):  # grade, role, position...
+        elif isinstance(getattr(type(self), name, None), property) and name not in _FROM_THE_POST:
+            raise AttributeError(f"{type(self).__name__}.{name} is read-only")
+        elif name in _FROM_THE_POST:
             raise AttributeError(
                 f"{type(self).__name__}.{name} is read-only: it follows the post the person holds; "
                 "move people with model.move_people (or hire and remove_people)"
@@ -108,3 +110,7 @@ def _hint(agent: Employee, name: str) -> str:
     names = [*model.people.columns, "grade", "role", "position", "manager"] if model else []
     match = difflib.get_close_matches(name, names, n=1)
     return f"; did you mean {match[0]}?" if match else ""
+
+
+#: What an agent reads from the post it holds: moved with the person, never assigned.
+_FROM_THE_POST = frozenset({"grade", "role", "position", "manager"})

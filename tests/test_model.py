@@ -716,6 +716,8 @@ def test_a_misspelled_attribute_is_an_error_not_a_new_attribute() -> None:
     with pytest.raises(AttributeError, match=r"Employee\.grade is read-only: .*model\.move_people"):
         agent.grade = grade + 1
     assert agent.grade == grade
+    with pytest.raises(AttributeError, match=r"^Employee\.alive is read-only$"):
+        agent.alive = False
 
 
 def test_agent_step_runs_the_per_person_rules() -> None:
