@@ -209,25 +209,20 @@ def _per_pay(df: pd.DataFrame, pays: Pays, value: Callable[[PolicyPay, np.ndarra
     return out
 
 
-def _per_grade(
-    table: list[float], pay: PolicyPay, grades: np.ndarray, field: str, what: str
-) -> np.ndarray:
-    """A money list given one entry per grade, looked up at ``grades`` (1-based). A list of
-    another length is an error: an extra or missing entry shifts every grade's amount."""
-    values = np.asarray(table, dtype=float)
-    if values.size != pay.grades:
-        raise MoneyError(
-            f"money.{field}: {values.size} {what} given, but the organisation has "
-            f"{pay.grades} grades; give one per grade, from grade 1"
-        )
-    return values[grades - 1]
+def _per_grade(name: str, money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
+    """The money list ``name``, given one entry per grade, looked up at ``grades``
+    (1-based); MoneyError for a list of another length."""
+    problem = money.grade_list_problem(pay.grades, only=name)
+    if problem:
+        raise MoneyError(problem)
+    return np.asarray(getattr(money, name), dtype=float)[grades - 1]
 
 
 def grade_salary(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
     """Yearly salary of each grade (1-based) on the manager/IC scale."""
     grades = np.asarray(grades, dtype=np.int64)
     if money.salary_by_grade is not None:
-        return _per_grade(money.salary_by_grade, pay, grades, "salary_by_grade", "salaries")
+        return _per_grade("salary_by_grade", money, pay, grades)
     step = money.grade_multiplier if money.grade_multiplier is not None else pay.pay_step
     return money.grade1_salary * step ** (grades - 1.0)
 
@@ -237,8 +232,7 @@ def fill_cost(money: Money, pay: PolicyPay, grades: np.ndarray) -> np.ndarray:
     the grade's salary relative to grade 1."""
     grades = np.asarray(grades, dtype=np.int64)
     if money.vacancy_fill_cost_by_grade is not None:
-        table = money.vacancy_fill_cost_by_grade
-        return _per_grade(table, pay, grades, "vacancy_fill_cost_by_grade", "costs")
+        return _per_grade("vacancy_fill_cost_by_grade", money, pay, grades)
     base = grade_salary(money, pay, np.array([1]))[0]
     return money.vacancy_fill_cost * grade_salary(money, pay, grades) / base
 

@@ -746,3 +746,14 @@ class Money(Section):
         if self.salary_by_grade is not None and any(v <= 0 for v in self.salary_by_grade):
             raise ValueError("salary_by_grade: every salary must be above 0")
         return self
+
+    def grade_list_problem(self, grades: int, only: str | None = None) -> str | None:
+        """What is wrong with a per-grade list (or the list ``only``) for an organisation of
+        ``grades`` grades (an extra or missing entry shifts every grade's amount), or None."""
+        lists = (("salary_by_grade", "salaries"), ("vacancy_fill_cost_by_grade", "costs"))
+        for name, what in lists:
+            values = getattr(self, name) if only in (None, name) else None
+            if values is not None and len(values) != grades:
+                return (f"money.{name}: {len(values)} {what} given, but the organisation has "
+                        f"{grades} grades; give one per grade, from grade 1")  # fmt: skip
+        return None

@@ -347,14 +347,9 @@ class Scenario(ModelParams):
         varied = {*(self.sweep.parameters if self.sweep else ()), *self.uncertainties}
         if self.money is None or "organisation.grades" in varied:
             return
-        grades = self.organisation.grades
-        for name in ("salary_by_grade", "vacancy_fill_cost_by_grade"):
-            values = getattr(self.money, name)
-            if values is not None and len(values) != grades:
-                raise ValueError(
-                    f"money.{name}: {len(values)} entries, but the organisation has {grades} "
-                    "grades; give one per grade, from grade 1"
-                )
+        problem = self.money.grade_list_problem(self.organisation.grades)
+        if problem:
+            raise ValueError(problem)
 
     def _check_sweep(self, sweep: Sweep) -> None:
         """Every point of a small sweep is checked; in a large one (more than

@@ -66,7 +66,7 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
          "line 6: run.years: 0.4 years is less than one step of 12 month(s)"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nsweep:\n  parameters:\n"
          "    policy.specialist_stigma: {values: [0.1, 5]}\n",
-         "line 6: sweep.parameters.policy.specialist_stigma: value 5: Input should be less than "
+         "line 6: sweep.parameters.policy.specialist_stigma: value 5.0: Input should be less than "
          "or equal to 1"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nuncertainties:\n"
          "  workforce.share_wanting_to_lead: {low: 0.1, high: 3}\n",
@@ -101,7 +101,7 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
          "line 4: money.salary_by_grade.0: Input should be a finite number (got NaN)"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "money: {salary_by_grade: [30000, 40000]}\n",
-         "line 4: money.salary_by_grade: 2 entries, but the organisation has 6 grades"),
+         "line 4: money.salary_by_grade: 2 salaries given, but the organisation has 6 grades"),
         ("name: x\npolicies:\n  - {name: a, base: genuine-dual-track, levers: {hold_pay_bill: "
          "true}}\norganisation: {size: 22, grades: 6, span: 2}\n",
          "organisation.size (17) leaves 2 IC positions for 3 IC grades (hold_pay_bill resizes it "
