@@ -275,6 +275,9 @@ def _read_xlsx(path: Path, errors: list[str]) -> dict[str, RawTable]:
         for sheet in book.worksheets:
             name = _norm(sheet.title)
             where = f"{path}, sheet '{sheet.title}'"
+            if name in out:  # 'Headcount' and 'headcount ' name one table: which is it?
+                errors.append(f"{where}: the same table as {out[name].where}; keep one")
+                continue
             if name not in TABLES:  # a README or the analyst's own sheets: named, not read
                 out[name] = RawTable(pd.DataFrame(), where, known=False)
                 continue
@@ -294,8 +297,11 @@ def _read_xlsx(path: Path, errors: list[str]) -> dict[str, RawTable]:
 
 def _read_csv_folder(folder: Path, errors: list[str]) -> dict[str, RawTable]:
     out = {}
-    for path in sorted(folder.glob("*.csv")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv"):
         where = f"{path} (sheet '{path.stem}')"
+        if _norm(path.stem) in out:
+            errors.append(f"{where}: the same table as {out[_norm(path.stem)].where}; keep one")
+            continue
         if _norm(path.stem) not in TABLES:
             out[_norm(path.stem)] = RawTable(pd.DataFrame(), where, known=False)
             continue
@@ -521,7 +527,16 @@ def validate_tables(tables: dict[str, RawTable], source: str = "the HR data") ->
     for name, table in TABLES.items():
         if name in tables and tables[name].known:
             present[name] = tables[name]
-        elif table.required:
+        elif not table.required:  # optional: absent is fine, misnamed is not
+            unknown = [n for n, t in tables.items() if not t.known]
+            hint = difflib.get_close_matches(name, unknown, n=1)
+            if hint:
+                problems.append((name, 0, (
+                    f"{tables[hint[0]].where}: not a table orgsim reads; is it the optional "
+                    f"'{name}' table ({table.description})? Name it '{name}', or rename or remove "
+                    "it (as it is, its data would be left out of the fit)"
+                )))  # fmt: skip
+        else:
             hint = difflib.get_close_matches(name, list(tables), n=1)
             also = f"; is '{hint[0]}' it?" if hint else ""
             found = ", ".join(sorted(tables)) or "none"

@@ -207,3 +207,24 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     assert "no such file" in problems(tmp_path / "missing.xlsx")
     (tmp_path / "bad.xlsx").write_text("not a zip")
     assert "cannot read the workbook" in problems(tmp_path / "bad.xlsx")
+
+
+def test_a_misnamed_optional_table_is_named_not_left_out(tables, write) -> None:
+    tables["Aspirations"] = tables.pop("aspiration")
+    message = problems(write(tables))
+    said = "sheet 'Aspirations': not a table orgsim reads; is it the optional 'aspiration'"
+    assert said in message and "would be left out of the fit" in message
+
+
+def test_two_sheets_of_one_table_are_refused(tables, write) -> None:
+    bigger = tables["headcount"].assign(headcount=tables["headcount"]["headcount"] * 10)
+    tables["Headcount "] = bigger  # Excel keeps the space: another sheet, the same table
+    message = problems(write(tables))
+    assert "sheet 'Headcount ': the same table as" in message and "keep one" in message
+
+
+def test_csv_files_with_upper_case_extensions_are_read(tables, write) -> None:
+    folder = write(tables, "csv")
+    for path in list(folder.iterdir()):
+        path.rename(path.with_suffix(".CSV"))
+    assert read_hr_data(folder).people == read_hr_data(write(tables, "again.xlsx")).people
