@@ -31,6 +31,10 @@ REASONS = ("voluntary", "retirement", "other")
 MIN_RESPONDENTS = 5
 #: The model's smallest organisation (``organisation.size``) and fewest grades.
 MIN_PEOPLE, MIN_GRADES, MAX_GRADE = 10, 3, 12
+#: The largest organisation a fit simulates: a small budget's ~320 simulations (9 years each)
+#: of a million people would take about 1.5 hours on two cores, estimated from 3.4 M
+#: employee-months/s at 100,000 people (benchmarks/README.md).
+MAX_PEOPLE = 1_000_000
 #: A workbook of aggregates is small; larger files are refused before they are read.
 MAX_BYTES = 20 * 2**20
 MAX_ROWS = 10_000
@@ -671,6 +675,11 @@ def _organisation_problems(hc: pd.DataFrame, where: str) -> list[str]:
         out.append(
             f"{where}, column 'headcount': {total} people in all; the model needs at "
             f"least {MIN_PEOPLE}"
+        )
+    if total > MAX_PEOPLE:  # a fit simulates the organisation hundreds of times
+        out.append(
+            f"{where}, column 'headcount': {total:,} people in all; a fit handles at most "
+            f"{MAX_PEOPLE:,} (a typo? else fit one division, or a sample of its grades)"
         )
     top = int(per_grade.index.max())
     missing = [g for g in range(1, top + 1) if per_grade.get(g, 0) <= 0]

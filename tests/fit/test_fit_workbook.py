@@ -228,3 +228,10 @@ def test_csv_files_with_upper_case_extensions_are_read(tables, write) -> None:
     for path in list(folder.iterdir()):
         path.rename(path.with_suffix(".CSV"))
     assert read_hr_data(folder).people == read_hr_data(write(tables, "again.xlsx")).people
+
+
+def test_an_organisation_too_large_to_fit_is_refused(tables, write) -> None:
+    tables["headcount"].loc[0, "headcount"] = 1_000_000_000  # a typo
+    message = problems(write(tables))
+    assert "column 'headcount': 1,000,000," in message
+    assert "a fit handles at most 1,000,000" in message
