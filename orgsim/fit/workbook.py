@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -461,8 +462,26 @@ def _messages(exc: pa.errors.SchemaErrors, table: Table, where: str) -> list[tup
         noun = "column" if len(cols) == 1 else "columns"
         got = ", ".join(_shown(v) for v in values)
         at = f"row {row}, " if row else ""
-        messages.append((row, f"{where}, {at}{noun} {shown}: {check} (got {got})"))
+        hint = _number_hint(values) if check == "expected a number" else ""
+        messages.append((row, f"{where}, {at}{noun} {shown}: {check} (got {got}){hint}"))
     return messages
+
+
+def _number_hint(values: list[Any]) -> str:
+    """How to write a number given as text the way spreadsheets often show it."""
+    for v in values:
+        text = str(v).strip()
+        if re.fullmatch(r"-?\d+(\.\d+)?\s*%", text):
+            return f"; write {text} as {float(text.rstrip('% ')) / 100:g}"
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):  # 1,200: thousands, or 1.2 in Europe
+            return (f"; write {text} without separators, as {text.replace(',', '')} (or as "
+                    f"{text.replace(',', '.')} if the comma is a decimal comma)")  # fmt: skip
+        if re.fullmatch(r"-?\d+,\d+", text):
+            return f"; a decimal comma? write {text} as {text.replace(',', '.')}"
+        grade = re.fullmatch(r"[A-Za-z][A-Za-z ._-]*?(\d+)", text)
+        if grade:
+            return f"; a grade is a number: write {text} as {grade.group(1)}"
+    return ""
 
 
 def _shown(value: Any) -> str:

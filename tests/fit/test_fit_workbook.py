@@ -235,3 +235,21 @@ def test_an_organisation_too_large_to_fit_is_refused(tables, write) -> None:
     message = problems(write(tables))
     assert "column 'headcount': 1,000,000," in message
     assert "a fit handles at most 1,000,000" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "hint"),
+    [
+        ("engagement", "share_engaged", "12%", "(got 12%); write 12% as 0.12"),
+        ("headcount", "grade", "G3", "(got G3); a grade is a number: write G3 as 3"),
+        ("headcount", "headcount", "1,200", "write 1,200 without separators, as 1200 (or as 1.2"),
+        ("engagement", "share_engaged", "0,34", "a decimal comma? write 0,34 as 0.34"),
+    ],
+)
+def test_numbers_written_as_spreadsheets_show_them_get_a_hint(
+    tables, write, table, column, value, hint
+) -> None:
+    frame = tables[table]
+    frame[column] = frame[column].astype(object)
+    frame.loc[frame.index[0], column] = value
+    assert hint in problems(write(tables))
