@@ -140,6 +140,11 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     """The manifest of a results folder; ResultsError if missing or unreadable."""
     folder = Path(folder)
     if not folder.is_dir():
+        if folder.is_file():  # a scenario given where its results were meant
+            raise ResultsError(
+                f"{folder}: a file, not a results folder (to run a scenario: orgsim run "
+                f"{folder}; its results go to results/<name>)"
+            )
         raise ResultsError(f"{folder}: no such results folder")
     path = folder / MANIFEST
     if not path.is_file():

@@ -319,6 +319,11 @@ class Scenario(ModelParams):
             check_path(path)
             if spec.low is None:
                 raise ValueError(f"uncertainties.{path}: give a range (low, high), not values")
+            if "steps" in spec.model_fields_set:  # the design, not a grid, places its samples
+                raise ValueError(
+                    f"uncertainties.{path}: 'steps' does nothing for an uncertainty (orgsim "
+                    "sensitivity --samples sets how many are drawn)"
+                )
             if spec.low == spec.high:
                 raise ValueError(
                     f"uncertainties.{path}: low and high are both {spec.low:g}; an uncertainty "

@@ -57,6 +57,8 @@ class SweepParameter(Section):
         has_range = self.low is not None and self.high is not None
         if (self.values is None) == (not has_range):
             raise ValueError("give either 'values' or both 'low' and 'high'")
+        if self.values is not None and "steps" in self.model_fields_set:
+            raise ValueError("'steps' spreads a range (low, high); with 'values' it does nothing")
         if has_range and self.low > self.high:
             raise ValueError(f"low ({self.low}) is above high ({self.high})")
         return self
@@ -123,6 +125,9 @@ class Sweep(Section):
             check_path(path)
         if (self.method == "points") != (self.points is not None):
             raise ValueError("method 'points' goes with a 'points' list, and only with it")
+        if self.method != "latin-hypercube" and "samples" in self.model_fields_set:
+            raise ValueError(f"'samples' sizes a latin-hypercube; with method {self.method!r} "
+                             "it does nothing")  # fmt: skip
         for i, point in enumerate(self.points or []):
             if not point:
                 raise ValueError(f"sweep.points[{i}]: an empty point; give path: value pairs")

@@ -85,6 +85,9 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_runs(tmp_path:
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\nrecord_after: leavng\n",
          "record_after: no phase 'leavng'; did you mean leaving?"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
+         "uncertainties: {policy.specialist_stigma: {low: 0.1, high: 0.2, steps: 9}}\n",
+         "uncertainties.policy.specialist_stigma: 'steps' does nothing for an uncertainty"),
+        ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"
          "uncertainties: {policy.specialist_stigma: {low: 0.2, high: 0.2}}\n",
          "line 4: uncertainties.policy.specialist_stigma: low and high are both 0.2"),
         ("name: x\npolicies:\n  - {name: a, base: single-ladder}\n"

@@ -199,3 +199,10 @@ def test_a_table_reaches_the_disk_before_it_replaces_the_old_one(
         f"fsync {tmp_path.name}",
     ]
     assert pd.read_parquet(path)["x"].tolist() == [1, 2]
+
+
+def test_a_scenario_file_given_as_results_says_so(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\n")
+    with pytest.raises(ResultsError, match=r"s\.yaml: a file, not a results folder \(to run"):
+        read_manifest(scenario)

@@ -67,6 +67,14 @@ def test_policy_levers_are_set_on_every_policy_after_its_own() -> None:
         ("  parameters:\n    policy.specialist_stigma: {low: 0.5, high: 0.1}\n", "above high"),
         ("  parameters:\n    policy.specialist_stigma: {low: 0.5}\n", "either 'values'"),
         (
+            "  parameters:\n    policy.specialist_stigma: {values: [0, 1], steps: 7}\n",
+            "'steps' spreads a range",
+        ),
+        (
+            "  samples: 50\n  parameters:\n    policy.specialist_stigma: {values: [0, 1]}\n",
+            "'samples' sizes a latin-hypercube; with method 'grid' it does nothing",
+        ),
+        (
             "  method: points\n  parameters: {policy.specialist_stigma: {values: [0]}}\n"
             "  points: [{policy.specialist_stigma: 0.1}, {organisation.size: 90}]\n",
             r"sweep.points\[1\]: sets organisation.size; every point sets exactly the parameters "
