@@ -179,7 +179,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     from orgsim.fit.errors import FitInputError
     from orgsim.fit.posterior import check_parameters_from
     from orgsim.rules.resolve import RuleReferenceError
-    from orgsim.scenario import ScenarioError, estimate_run, load_scenario
+    from orgsim.scenario import (
+        ScenarioError,
+        estimate_run,
+        load_scenario,
+        sensitivity_estimate,
+    )
 
     failed = 0
     for path in files:
@@ -207,6 +212,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             out.print(f"  a run would import (and run) {escape(item)}", highlight=False,
                       soft_wrap=True)  # fmt: skip
         out.print(f"  {escape(estimate.describe())}", highlight=False, soft_wrap=True)
+        designed = sensitivity_estimate(scenario)
+        if designed:
+            out.print(f"  {escape(designed)}", highlight=False, soft_wrap=True)
         for warning in estimate.warnings:
             out.print(f"  [yellow]warning:[/] {escape(warning)}; `orgsim run` will ask for --yes",
                       highlight=False, soft_wrap=True)  # fmt: skip

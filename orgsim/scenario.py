@@ -848,6 +848,22 @@ def estimate_run(scenario: Scenario, workers: int | None = None) -> RunEstimate:
     return RunEstimate(runs, points, people, employee_months, processes, peak, seconds)
 
 
+def sensitivity_estimate(scenario: Scenario, workers: int | None = None) -> str | None:
+    """For a scenario with uncertainties (and no sweep): what ``orgsim sensitivity`` would run
+    at its defaults (Morris, 10 trajectories; Sobol, 16 base samples; every policy), as one
+    line; None otherwise. Points: Morris r(D + 1), Sobol N(D + 2) (SALib, first order)."""
+    if not scenario.uncertainties or scenario.sweep is not None:
+        return None
+    plain = estimate_run(scenario, workers)
+    d = len(scenario.uncertainties)
+    parts = []
+    for method, points in (("Morris", 10 * (d + 1)), ("Sobol", 16 * (d + 2))):
+        runs = plain.runs * points
+        parts.append(f"{method} {points:,} points, {runs:,} runs, about "
+                     f"{_duration(plain.seconds * points)}")  # fmt: skip
+    return f"as orgsim sensitivity at its defaults: {'; '.join(parts)} (estimates)"
+
+
 def _size(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if n < 1024 or unit == "PiB":

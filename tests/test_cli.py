@@ -342,3 +342,17 @@ def test_validate_checks_what_it_can_of_a_scenario_that_names_code(tmp_path: Pat
             assert result.returncode == 0, result.stderr
         else:
             assert result.returncode == 2 and said in result.stderr, result.stderr
+
+
+def test_validate_estimates_a_sensitivity_analysis_of_the_uncertainties(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_text(
+        "name: u\npolicies:\n  - {name: a, base: single-ladder}\n"
+        "  - {name: b, base: genuine-dual-track}\nrun: {replications: 3}\n"
+        "uncertainties:\n  policy.specialist_stigma: {low: 0, high: 0.3}\n"
+        "  workforce.share_wanting_to_lead: {low: 0.15, high: 0.47}\n"
+    )
+    said = " ".join(orgsim("validate", str(path)).stdout.split())
+    # Morris 10 x (2 + 1) points, Sobol 16 x (2 + 2); each point: 2 policies x 3 replications
+    assert "as orgsim sensitivity at its defaults: Morris 30 points, 180 runs, about " in said
+    assert "Sobol 64 points, 384 runs" in said
