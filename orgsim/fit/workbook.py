@@ -587,10 +587,13 @@ def validate_tables(tables: dict[str, RawTable], source: str = "the HR data") ->
     settings, setting_problems = _settings(present.get("settings"))
     problems += setting_problems
     scale = (settings.get("engagement_scale_min"), settings.get("engagement_scale_max"))
+    # checked against the headcount table only once it is sound: a bad cell there would make
+    # rows of the other tables look wrong ("this grade is not in the headcount table")
+    headcount_ok = bool(cells) and not any(p[0] == "headcount" for p in problems)
     for name in ("teams", "leavers", "promotions", "engagement", "aspiration"):
         if name not in present:
             continue
-        extra = _cross_checks(name, cells, grades, scale) if cells else []
+        extra = _cross_checks(name, cells, grades, scale) if headcount_ok else []
         frames[name], found = _validate_table(present[name], TABLES[name], extra)
         problems += [(name, r, m) for r, m in found]
     if head is not None and not any(p[0] == "headcount" for p in problems):

@@ -118,17 +118,29 @@ BROKEN = [
          "other"),
 ]  # fmt: skip
 TABLES_BROKEN = [0, 1, 2, 3, 5, 6, 7, 8, 12]  # indices into BROKEN, compatible changes
-HEADCOUNT_BROKEN = [9, 10, 4, 13, 14]
-GROUPS = [[BROKEN[i] for i in TABLES_BROKEN], [BROKEN[i] for i in HEADCOUNT_BROKEN], [BROKEN[11]]]
+HEADCOUNT_BROKEN = [9, 10, 13, 14]
+GROUPS = [[BROKEN[i] for i in TABLES_BROKEN], [BROKEN[i] for i in HEADCOUNT_BROKEN], [BROKEN[11]],
+          [BROKEN[4]]]  # fmt: skip
 
 
-@pytest.mark.parametrize("group", GROUPS, ids=["tables", "headcount-and-values", "grade-gap"])
+@pytest.mark.parametrize(
+    "group", GROUPS, ids=["tables", "headcount-and-values", "grade-gap", "respondents"]
+)
 def test_every_problem_names_sheet_row_and_column(tables, write, group) -> None:
     for sheet, change, _ in group:
         tables[sheet] = change(tables[sheet])
     message = problems(write(tables))
     for _, _, expected in group:
         assert re.search(expected, message), (expected, message)
+
+
+def test_a_bad_headcount_cell_is_not_echoed_by_the_other_tables(tables, write) -> None:
+    frame = tables["headcount"]
+    frame["headcount"] = frame["headcount"].astype(object)
+    frame.loc[frame.index[0], "headcount"] = "1,200"
+    message = problems(write(tables))
+    assert message.startswith("1 problem(s)") and "sheet 'headcount'" in message
+    assert "not in the headcount table" not in message
 
 
 def test_a_csv_folder_is_checked_the_same_way(tables, write) -> None:
