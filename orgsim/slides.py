@@ -23,6 +23,7 @@ import math
 import shutil
 import subprocess
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -403,12 +404,17 @@ def picture(fig: go.Figure, width: float, height: float, scale: int = 3) -> Pict
     w, h = round(width * 72), round(height * 72)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "kopts ignored when using a server"
-        try:
-            png = fig.to_image(format="png", width=w, height=h, scale=scale)
-        except (RuntimeError, OSError, ValueError) as err:
-            raise SlidesError(
-                f"cannot export a figure as PNG (is Chromium installed?): {err}"
-            ) from err
+        for attempt in (1, 2):
+            try:
+                png = fig.to_image(format="png", width=w, height=h, scale=scale)
+                break
+            except (RuntimeError, OSError, ValueError) as err:
+                if attempt == 1 and type(err).__name__ == "JavascriptError":
+                    time.sleep(1)  # kaleido's page not ready yet on a loaded machine: again
+                    continue
+                raise SlidesError(
+                    f"cannot export a figure as PNG (is Chromium installed?): {err}"
+                ) from err
     return Picture(png, width, height)
 
 
