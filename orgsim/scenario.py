@@ -33,7 +33,7 @@ from pydantic.fields import FieldInfo
 
 from orgsim.parameters import ModelParams, Money, Policy, Section
 from orgsim.policies import NAMED_POLICIES
-from orgsim.sweep import Sweep, SweepParameter, apply_point, check_path
+from orgsim.sweep import STEPS, Sweep, SweepParameter, apply_point, check_path
 
 PolicyName = Literal["single-ladder", "nominal-dual-track", "genuine-dual-track",
                      "ask-the-question"]  # fmt: skip
@@ -319,7 +319,7 @@ class Scenario(ModelParams):
             check_path(path)
             if spec.low is None:
                 raise ValueError(f"uncertainties.{path}: give a range (low, high), not values")
-            if "steps" in spec.model_fields_set:  # the design, not a grid, places its samples
+            if spec.steps != STEPS:  # the design, not a grid, places its samples
                 raise ValueError(
                     f"uncertainties.{path}: 'steps' does nothing for an uncertainty (orgsim "
                     "sensitivity --samples sets how many are drawn)"

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from orgsim.scenario import Scenario
 
 Value = bool | int | float | str
+#: Defaults of a range's grid points and a hypercube's samples (a value other than these where
+#: it does nothing is refused; the default itself cannot be told from one a dump wrote).
+STEPS, SAMPLES = 5, 20
 
 
 def _is_number(v: Any) -> bool:
@@ -44,7 +47,7 @@ class SweepParameter(Section):
     )
     low: float | None = Field(None, description="Lower end of a range.")
     high: float | None = Field(None, description="Upper end of a range.")
-    steps: int = Field(5, ge=2, le=1000, description="Grid points across a range.")
+    steps: int = Field(STEPS, ge=2, le=1000, description="Grid points across a range.")
     integer: bool = Field(False, description="Round sampled values to whole numbers.")
 
     @field_validator("values")
@@ -57,7 +60,7 @@ class SweepParameter(Section):
         has_range = self.low is not None and self.high is not None
         if (self.values is None) == (not has_range):
             raise ValueError("give either 'values' or both 'low' and 'high'")
-        if self.values is not None and "steps" in self.model_fields_set:
+        if self.values is not None and self.steps != STEPS:  # (a dump writes the default)
             raise ValueError("'steps' spreads a range (low, high); with 'values' it does nothing")
         if has_range and self.low > self.high:
             raise ValueError(f"low ({self.low}) is above high ({self.high})")
@@ -100,7 +103,7 @@ class Sweep(Section):
     method: Literal["grid", "latin-hypercube", "points"] = Field(
         "grid", description="How points are made ('points': the explicit list in 'points')."
     )
-    samples: int = Field(20, ge=1, le=100_000, description="Points of a Latin hypercube.")
+    samples: int = Field(SAMPLES, ge=1, le=100_000, description="Points of a Latin hypercube.")
     parameters: dict[str, SweepParameter] = Field(
         min_length=1, description="Dotted scenario path -> values or range."
     )
@@ -125,7 +128,7 @@ class Sweep(Section):
             check_path(path)
         if (self.method == "points") != (self.points is not None):
             raise ValueError("method 'points' goes with a 'points' list, and only with it")
-        if self.method != "latin-hypercube" and "samples" in self.model_fields_set:
+        if self.method != "latin-hypercube" and self.samples != SAMPLES:
             raise ValueError(f"'samples' sizes a latin-hypercube; with method {self.method!r} "
                              "it does nothing")  # fmt: skip
         for i, point in enumerate(self.points or []):

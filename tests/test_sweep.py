@@ -121,3 +121,16 @@ def test_sweep_results_carry_parameter_columns(tmp_path: Path) -> None:
 def test_shipped_sweep_scenario() -> None:
     s = load_scenario(Path(__file__).parents[1] / "scenarios/pay-parity-sweep.yaml")
     assert len(s.sweep_points()) == 12 and s.baseline == "single-ladder"
+
+
+def test_a_dumped_scenario_validates_again() -> None:
+    """A manifest stores the scenario with every default written out (steps, samples): read
+    back, those defaults are not taken for options given where they do nothing."""
+    from orgsim.scenario import Scenario
+
+    s = scenario("  parameters:\n    policy.specialist_stigma: {values: [0, 0.5]}\n")
+    with_uncertainty = s.model_copy(update={"sweep": None}).model_dump(mode="json")
+    with_uncertainty["uncertainties"] = {"policy.specialist_stigma": {"low": 0, "high": 0.5}}
+    for data in (s.model_dump(mode="json"), with_uncertainty):
+        again = Scenario.model_validate(Scenario.model_validate(data).model_dump(mode="json"))
+        assert again.model_dump() == Scenario.model_validate(data).model_dump()
