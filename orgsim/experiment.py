@@ -434,6 +434,21 @@ def result_identity(scenario_json: dict) -> dict:
     return {k: v for k, v in scenario_json.items() if k != "money"} | {"run": run}
 
 
+def differences(a: dict, b: dict) -> list[str]:
+    """The fields (section.field, at most two levels) in which two scenarios differ: what a
+    --resume refused should name (a sensitivity design's points are its 'sweep')."""
+    out = []
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key), b.get(key)
+        if x == y:
+            continue
+        if isinstance(x, dict) and isinstance(y, dict):
+            out += [f"{key}.{k}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)]
+        else:
+            out.append(key)
+    return out
+
+
 def has_content(folder: Path) -> bool:
     """Whether a folder holds anything but the lock and a manifest being written (a run that
     died before its manifest was in place)."""
@@ -470,10 +485,12 @@ def prepare_folder(folder: Path, scenario_json: dict, resume: bool, force: bool)
             )
         if resume:
             manifest = read_manifest(folder)
-            if result_identity(manifest["scenario"]) != result_identity(scenario_json):
+            stored, given = result_identity(manifest["scenario"]), result_identity(scenario_json)
+            if stored != given:
                 raise ResultsError(
-                    f"{folder / MANIFEST}: was made from a different scenario; "
-                    "use a new --out folder, or --force to replace it"
+                    f"{folder / MANIFEST}: was made from a different scenario (it differs in "
+                    f"{', '.join(differences(stored, given))}); use a new --out folder, or "
+                    "--force to replace it"
                 )
             return manifest
         if not force:

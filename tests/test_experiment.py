@@ -267,7 +267,9 @@ def test_resume_refuses_a_different_scenario(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_experiment(load_scenario(write_tiny(tmp_path, replications=1)), out, workers=1)
     other = load_scenario(write_tiny(tmp_path, replications=2))
-    with pytest.raises(ResultsError, match="different scenario"):
+    with pytest.raises(
+        ResultsError, match=r"different scenario \(it differs in run\.replications\)"
+    ):
         run_experiment(other, out, workers=1, resume=True)
 
 
