@@ -154,7 +154,10 @@ def fit(
         def stage(text: str) -> None:
             bar.update(task, description=text, completed=0, total=None, detail="")
 
-        result = run_fit(hr, settings, out_dir / "abc.db", progress, stage)
+        def runs(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run_fit(hr, settings, out_dir / "abc.db", progress, stage, runs)
     written = write_outputs(result, out_dir, str(data), hr.scale)
     verdict = check(result)
     write_report(result, fit_table(result, hr.scale), verdict, out_dir / "fit.html")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +141,21 @@ def closest_point(population: Any, names: list[str]) -> dict[str, float]:
     return {n: float(np.mean([p.parameter[n] for p in keep])) for n in names}
 
 
+class Counted:
+    """An executor whose ``map_unordered`` reports (done, total) as each result arrives, so
+    a progress bar moves during the simulations after the fit."""
+
+    def __init__(self, executor: Any, report: Callable[[int, int], None] | None) -> None:
+        self.executor, self.report = executor, report
+
+    def map_unordered(self, fn: Callable, tasks: list) -> Iterator:
+        tasks = list(tasks)
+        for done, item in enumerate(self.executor.map_unordered(fn, tasks), 1):
+            if self.report is not None:
+                self.report(done, len(tasks))
+            yield item
+
+
 def check_sample(
     simulator: Simulator, values: dict[str, float], runs: int, seed: int, executor: Any
 ) -> pd.DataFrame:
@@ -158,8 +173,11 @@ def fit(
     db_path: Path,
     progress: Progress | None = None,
     on_stage: Callable[[str], None] | None = None,
+    on_runs: Callable[[int, int], None] | None = None,
 ) -> FitResult:
-    """Fit the chosen parameters to the HR data; the pyabc history goes to ``db_path``."""
+    """Fit the chosen parameters to the HR data; the pyabc history goes to ``db_path``.
+    ``on_stage(name)`` says when the simulations after the fit start, ``on_runs(done, total)``
+    how many of a stage's simulations are done."""
     import pyabc
 
     from orgsim.experiment import RunError, make_executor
@@ -205,17 +223,20 @@ def fit(
             frame, weights = history.get_distribution(m=0, t=history.max_t)
             posterior = frame[[p.path for p in priors]].reset_index(drop=True).astype(float)
             posterior["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
+            counted = Counted(executor, on_runs)
             if on_stage is not None:
                 on_stage("posterior predictive simulations")
             predictive = predictive_sample(
-                simulator, posterior, budget.predictive, settings.seed, executor
+                simulator, posterior, budget.predictive, settings.seed, counted
             )
+            if on_stage is not None:
+                on_stage("fit check simulations")
             at_closest = check_sample(
                 simulator,
                 closest_point(history.get_population(t=history.max_t), list(posterior)[:-1]),
                 budget.predictive,
                 settings.seed,
-                executor,
+                counted,
             )
     except RunError as exc:  # a worker process died: no run to resume here
         raise RunError(f"the fit stopped: {exc}".split("; the finished runs")[0]) from None

@@ -84,3 +84,17 @@ def test_data_from_another_mechanism_is_flagged_as_a_poor_fit(tmp_path) -> None:
     assert verdict.poor and verdict.p_value < 0.05
     assert verdict.text().startswith("POOR FIT")
     assert np.isfinite(verdict.discrepancy)
+
+
+def test_the_simulations_after_the_fit_report_their_progress() -> None:
+    from orgsim.fit.abc import Counted
+
+    class Serial:
+        def map_unordered(self, fn, tasks):
+            return (fn(t) for t in tasks)
+
+    seen: list[tuple[int, int]] = []
+    counted = Counted(Serial(), lambda done, total: seen.append((done, total)))
+    assert sorted(counted.map_unordered(lambda x: x * x, iter([3, 1, 2]))) == [1, 4, 9]
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert list(Counted(Serial(), None).map_unordered(abs, [-1])) == [1]
