@@ -239,6 +239,17 @@ def _rows_to_frame(
         errors.append(f"{where}: the sheet is empty; row 1 must name the columns")
         return pd.DataFrame()
     header_row, header = rows[0]
+    named = [str(h).strip() for h in header if h is not None and str(h).strip()]
+    wide = any(
+        sum(c is not None and str(c).strip() != "" for c in cells) > 1 for _, cells in rows[1:3]
+    )
+    if len(named) == 1 and wide:  # a title, or Excel's 'sep=;' line, above the column names
+        what = "Excel's 'sep=' line" if named[0].lower().startswith("sep=") else "a title?"
+        errors.append(
+            f"{where}, row {header_row}: one cell ({named[0]!r}) where the column names belong "
+            f"({what}); delete that row so the first row names the columns"
+        )
+        return pd.DataFrame()
     names = [_norm(h) if h not in (None, "") else "" for h in header]
     while names and names[-1] == "":
         names.pop()
@@ -433,6 +444,11 @@ def _messages(exc: pa.errors.SchemaErrors, table: Table, where: str) -> list[tup
             also = f"; did you mean '{hint[0]}'?" if hint else ""
             valid = ", ".join(c.name for c in table.columns)
             msg = f"column '{value}': unknown column{also} (columns: {valid})"
+            if "employee" in str(value) or str(value) == "id" or str(value).endswith("_id"):
+                msg += (
+                    "; the tables hold counts per grade and role, not a row per person "
+                    "(count people per grade and role, e.g. with a pivot table)"
+                )
             out[(value, check)] = (1, [], [msg])
             continue
         if check == "column_in_dataframe":

@@ -265,3 +265,23 @@ def test_numbers_written_as_spreadsheets_show_them_get_a_hint(
     frame[column] = frame[column].astype(object)
     frame.loc[frame.index[0], column] = value
     assert hint in problems(write(tables))
+
+
+def test_a_title_row_above_the_header_is_named(tables, write) -> None:
+    path = write(tables)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book["headcount"].insert_rows(1)
+    book["headcount"]["A1"] = "Headcount at 31/12/2024"
+    book.save(path)
+    message = problems(path)
+    assert "sheet 'headcount', row 1: one cell ('Headcount at 31/12/2024') where the column " \
+        "names belong (a title?); delete that row" in message  # fmt: skip
+
+
+def test_a_row_per_employee_is_told_to_count_people(tables, write) -> None:
+    tables["headcount"] = tables["headcount"].assign(employee_id=range(len(tables["headcount"])))
+    message = problems(write(tables))
+    assert "column 'employee_id': unknown column" in message
+    assert "the tables hold counts per grade and role, not a row per person" in message
