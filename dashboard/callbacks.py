@@ -77,18 +77,19 @@ def maybe_text(value: Any, what: str) -> str | None:
     return None if value is None else text(value, what)
 
 
+#: No run is longer (scenario run.years is at most 10,000).
+MAX_YEAR = 10_000
+
+
 def year_value(value: Any) -> float | None:
     """The year slider's value: None or a finite number of at most 10,000 (else BadValue)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise BadValue(f"ignored a year that is not a number: {value!r:.80}")
-    if abs(value) > MAX_YEAR:  # a run has at most 10,000 steps
+    if abs(value) > MAX_YEAR:
         raise BadValue(f"ignored a year beyond {MAX_YEAR:,}: {value:.3g}")
     return float(value)
-
-
-MAX_YEAR = 10_000
 
 
 def register(app: Dash, root: Path, limits: Limits, jobs: Path) -> None:

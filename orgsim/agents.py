@@ -51,13 +51,13 @@ class Employee(mesa.Agent):
             model.people.array(name)[self.row] = value
         elif name in _MESA or model is None:
             object.__setattr__(self, name, value)
-        elif isinstance(getattr(type(self), name, None), property) and name not in _FROM_THE_POST:
-            raise AttributeError(f"{type(self).__name__}.{name} is read-only")
         elif name in _FROM_THE_POST:
             raise AttributeError(
                 f"{type(self).__name__}.{name} is read-only: it follows the post the person holds; "
                 "move people with model.move_people (or hire and remove_people)"
             )
+        elif isinstance(getattr(type(self), name, None), property):
+            raise AttributeError(f"{type(self).__name__}.{name} is read-only")
         else:
             raise AttributeError(
                 f"{type(self).__name__} has no attribute {name!r}{_hint(self, name)}; add person "

@@ -25,12 +25,15 @@ class AttributeDrawers:
 
     def __init__(self) -> None:
         self._draw: dict[str, Callable[..., np.ndarray]] = {}
+        self._checked: set[str] = set()  # drawers checked at every draw: researchers', not ours
         self._needs: dict[str, tuple[str, ...]] = {}
         self._order: list[str] | None = None
 
     def add(self, name: str, draw: Callable[..., np.ndarray], depends_on: Iterable[str]) -> None:
         """Register the drawer of an added attribute and what it depends on."""
         self._draw[name] = draw
+        if not getattr(draw, "__module__", "").startswith("orgsim."):  # orgsim's are tested
+            self._checked.add(name)
         self._needs[name] = tuple(depends_on)
         self._order = None
 
@@ -78,7 +81,10 @@ class AttributeDrawers:
         for name in self.order():
             if name not in people:
                 values = np.asarray(self._draw[name](rng, grades, people))
-                people[name] = _checked(name, values, model.people.columns[name].dtype, grades)
+                if name in self._checked:
+                    dtype = model.people.columns[name].dtype
+                    values = _checked(name, values, dtype, grades)
+                people[name] = values
         return people
 
 

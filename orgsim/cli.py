@@ -408,7 +408,8 @@ class SensitivityMethod(StrEnum):
     sobol = "sobol"
 
 
-#: Fewer Sobol base samples than this give indices that mean little (a warning, not an error).
+#: Fewer Sobol base samples than this give indices that mean little (a warning, not an error):
+#: the default design's size.
 SOBOL_FEWEST = 16
 
 
@@ -442,12 +443,13 @@ def sensitivity(
     """How robust is a policy's advantage? Sensitivity indices over the scenario's
     uncertainties, the share of worlds where the policy wins, and what flips the verdict."""
     from orgsim.extensions import scenario_imports
+    from orgsim.scenario import SENSITIVITY_SAMPLES
     from orgsim.sensitivity import run_sensitivity
 
     check_resume_force(resume, force)
     scenario = scenario_with(file, replications=replications, years=years, seed=seed,
                              workers=workers, scheduler=scheduler)  # fmt: skip
-    samples = samples or (10 if method is SensitivityMethod.morris else 16)
+    samples = samples or SENSITIVITY_SAMPLES[method.value]
     if method is SensitivityMethod.sobol and samples < SOBOL_FEWEST:
         err.print(f"[yellow]warning:[/] {samples} Sobol base samples give unreliable indices "
                   f"(intervals wider than the indices, values outside 0..1); use --samples "
@@ -641,7 +643,7 @@ def value(
 def print_business_case(valuation) -> None:
     """Per policy: each money measure's mean [95% CI] and paired difference from the
     baseline, in the currency with thousands separators; then the payback years."""
-    from orgsim.money import format_money, money_measures, payback_text
+    from orgsim.money import format_money, money_interval, money_measures, payback_text
 
     currency = valuation.money.currency
     meta = money_measures(currency)
@@ -659,12 +661,11 @@ def print_business_case(valuation) -> None:
         rows = block.set_index("policy")
         for p in policies:
             r = rows.loc[p]
-            text = (f"{format_money(r['mean'], currency)} [{format_money(r['ci_low'], currency)}"
-                    f", {format_money(r['ci_high'], currency)}]")  # fmt: skip
+            ci = money_interval(r["ci_low"], r["ci_high"], currency)
+            text = f"{format_money(r['mean'], currency)} {ci}"
             if p != baseline:
-                text += (f"\n[dim]diff {format_money(r['diff'], currency, sign=True)} "
-                         f"[{format_money(r['diff_ci_low'], currency, sign=True)}, "
-                         f"{format_money(r['diff_ci_high'], currency, sign=True)}][/]")  # fmt: skip
+                diff = money_interval(r["diff_ci_low"], r["diff_ci_high"], currency, sign=True)
+                text += f"\n[dim]diff {format_money(r['diff'], currency, sign=True)} {diff}[/]"
             cells.append(text)
         grid.add_row(*cells)
     payback = valuation.payback()

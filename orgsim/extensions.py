@@ -223,9 +223,10 @@ def _check_chart(rule: object, params: ModelParams, where: str) -> None:
     except ValueError as err:
         pol = params.policy
         resized = pol.hold_pay_bill and pol.specialist_top_grade is not None
-        why = " (hold_pay_bill resizes it to the pay bill of the chart without a specialist "
-        message = f"{where}: the chart of positions cannot be built: {err}"
-        raise RuleReferenceError(message + (why + "ladder)" if resized else "")) from None
+        why = (" (hold_pay_bill resizes it to the pay bill of the chart without a specialist "
+               "ladder)") if resized else ""  # fmt: skip
+        message = f"{where}: the chart of positions cannot be built: {err}{why}"
+        raise RuleReferenceError(message) from None
 
 
 def check_extensions(scenario: Scenario) -> dict[str, Extensions]:
@@ -269,18 +270,20 @@ def check_without_imports(scenario: Scenario) -> None:
     parameters of orgsim's own rules, and the phase names that added phases and record_after
     refer to when no added phase of unknown name could supply them."""
     for spec in scenario.policies:
-        chart = spec.rules.get("organisation", scenario.rules.get("organisation"))
-        use = chart if chart is None or isinstance(chart, str) else chart.use
-        if use is None or ":" not in use:  # orgsim's own chart: check it can be built
-            rule = _rule(chart or "organisation", "organisation", "rules.organisation",
-                         scenario, spec.name)  # fmt: skip
-            _check_chart(rule, scenario.model_params(spec.name), f"policies[{spec.name}]")
-        sets = [("rules", scenario.rules), (f"policies[{spec.name}].rules", spec.rules)]
-        for where, rules in sets:
-            for slot, ref in rules.items():
-                use = ref if ref is None or isinstance(ref, str) else ref.use
-                if use is not None and ":" not in use:  # a registered name: no code to run
-                    _rule(ref, slot, f"{where}.{slot}", scenario, spec.name)
+        given = {**scenario.rules, **spec.rules}  # the policy's own replace the scenario's
+        registered = {}  # slot -> orgsim's rule: resolved (parameters checked), no code run
+        for slot, ref in given.items():
+            use = ref if ref is None or isinstance(ref, str) else ref.use
+            if use is not None and ":" not in use:
+                where = f"policies[{spec.name}].rules" if slot in spec.rules else "rules"
+                registered[slot] = _rule(ref, slot, f"{where}.{slot}", scenario, spec.name)
+        if "organisation" not in given:  # the default chart
+            registered["organisation"] = _rule(
+                "organisation", "organisation", "rules.organisation", scenario, spec.name
+            )
+        if "organisation" in registered:  # orgsim's own chart (not a file's): can it be built?
+            params = scenario.model_params(spec.name)
+            _check_chart(registered["organisation"], params, f"policies[{spec.name}]")
     removed = {s for s, r in scenario.rules.items() if r is None}
     names = [n for n in DEFAULT_PHASES if n not in removed]
     unknown = []  # added phases whose name only their code knows

@@ -757,6 +757,11 @@ def assumption_rows(money: Money) -> list[tuple[str, str, str]]:
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥"}
 
 
+def money_interval(low: float, high: float, currency: str = "GBP", sign: bool = False) -> str:
+    """'[£1,200, £3,400]' (``sign``: '[+£1,200, -£3,400]', for differences)."""
+    return f"[{format_money(low, currency, sign)}, {format_money(high, currency, sign)}]"
+
+
 def format_money(value: float, currency: str = "GBP", sign: bool = False) -> str:
     """An amount in whole currency units with thousands separators: '£1,234,567', '-£12'."""
     if value is None or not math.isfinite(value):

@@ -17,7 +17,13 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from orgsim import figures, figures_sweep
-from orgsim.money import assumption_rows, format_money, payback_text, read_valuation
+from orgsim.money import (
+    assumption_rows,
+    format_money,
+    money_interval,
+    payback_text,
+    read_valuation,
+)
 from orgsim.overview import Card, narrative, overview_cards, rules_text
 from orgsim.results import (
     Results,
@@ -201,12 +207,8 @@ def business_case_sections(results: Results, colours: dict[str, str]) -> list[st
                 cells.append("n/a")
                 continue
             r = r.iloc[0]
-            low, high = (
-                format_money(v, currency, sign=True) for v in (r.diff_ci_low, r.diff_ci_high)
-            )
-            cells.append(
-                f"{format_money(r['diff'], currency, sign=True)} <small>[{low}, {high}]</small>"
-            )
+            ci = money_interval(r.diff_ci_low, r.diff_ci_high, currency, sign=True)
+            cells.append(f"{format_money(r['diff'], currency, sign=True)} <small>{ci}</small>")
         cells.append(escape(payback_text(payback.get(policy))))
         swatch = f"<span class='swatch' style='background:{colours.get(policy, '#999')}'></span>"
         rows.append(f"<tr><td>{swatch}{escape(policy)}</td><td>{'</td><td>'.join(cells)}</td></tr>")

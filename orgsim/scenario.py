@@ -848,6 +848,10 @@ def estimate_run(scenario: Scenario, workers: int | None = None) -> RunEstimate:
     return RunEstimate(runs, points, people, employee_months, processes, peak, seconds)
 
 
+#: ``orgsim sensitivity``'s default design size: Morris trajectories, Sobol base samples.
+SENSITIVITY_SAMPLES = {"morris": 10, "sobol": 16}
+
+
 def sensitivity_estimate(scenario: Scenario, workers: int | None = None) -> str | None:
     """For a scenario with uncertainties (and no sweep): what ``orgsim sensitivity`` would run
     at its defaults (Morris, 10 trajectories; Sobol, 16 base samples; every policy), as one
@@ -857,7 +861,8 @@ def sensitivity_estimate(scenario: Scenario, workers: int | None = None) -> str 
     plain = estimate_run(scenario, workers)
     d = len(scenario.uncertainties)
     parts = []
-    for method, points in (("Morris", 10 * (d + 1)), ("Sobol", 16 * (d + 2))):
+    r, n = SENSITIVITY_SAMPLES["morris"], SENSITIVITY_SAMPLES["sobol"]
+    for method, points in (("Morris", r * (d + 1)), ("Sobol", n * (d + 2))):
         runs = plain.runs * points
         parts.append(f"{method} {points:,} points, {runs:,} runs, about "
                      f"{_duration(plain.seconds * points)}")  # fmt: skip

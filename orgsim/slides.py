@@ -39,6 +39,7 @@ from orgsim.money import (
     Valuation,
     assumption_rows,
     format_money,
+    money_interval,
     payback_text,
     read_valuation,
 )
@@ -203,10 +204,8 @@ def business_case_slides(valuation: Valuation) -> list[Slide]:
         sub = f"Mean per year over the horizon against {valuation.baseline}, in {currency}."
         if len(net):
             r = net.iloc[0]
-            low, high = (
-                format_money(v, currency, sign=True) for v in (r.diff_ci_low, r.diff_ci_high)
-            )
-            sub += f" Net value 95% interval [{low}, {high}]."
+            ci = money_interval(r.diff_ci_low, r.diff_ci_high, currency, sign=True)
+            sub += f" Net value 95% interval {ci}."
         sub += f" Payback: {payback_text(payback.get(policy))}."
         out.append(
             Slide(

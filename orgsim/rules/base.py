@@ -279,7 +279,5 @@ def undefined_methods(rule: Rule) -> list[str]:
     return [
         f"{name}()"
         for base, name in needed
-        if isinstance(rule, base)
-        and getattr(type(rule), name) is getattr(base, name)
-        and not (base is Phase and isinstance(rule, PersonRule))
+        if isinstance(rule, base) and getattr(type(rule), name) is getattr(base, name)
     ]
